@@ -1,0 +1,99 @@
+package io.satstream.schemas;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Avro single-object encoding (header {@code C3 01} + 64-bit schema fingerprint + binary body) for one
+ * generated record type.
+ *
+ * <p>The decoder knows every released version of the schema (see {@link ReleasedSchemas}), so records
+ * written by an older or newer writer are resolved to the current class. Instances are thread-safe
+ * for encoding; decoding reuses no state between calls.
+ */
+public final class AvroCodec<T extends SpecificRecord> {
+
+    private final Class<T> type;
+    private final Schema schema;
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
+
+    private AvroCodec(Class<T> type, Schema schema, List<Schema> releasedWriterSchemas) {
+        this.type = type;
+        this.schema = schema;
+        SpecificData model = new SpecificData(type.getClassLoader());
+        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        for (Schema released : releasedWriterSchemas) {
+            store.addSchema(released);
+        }
+        this.decoder = new BinaryMessageDecoder<>(model, schema, store);
+    }
+
+    public static AvroCodec<Tile> tile() {
+        return new AvroCodec<>(Tile.class, Tile.getClassSchema(), ReleasedSchemas.all("tile"));
+    }
+
+    public static AvroCodec<Segmentation> segmentation() {
+        return new AvroCodec<>(Segmentation.class, Segmentation.getClassSchema(), ReleasedSchemas.all("segmentation"));
+    }
+
+    public static AvroCodec<ModelEvent> modelEvent() {
+        return new AvroCodec<>(ModelEvent.class, ModelEvent.getClassSchema(), ReleasedSchemas.all("model-event"));
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public byte[] encode(T record) {
+        Objects.requireNonNull(record, "record");
+        try {
+            ByteBuffer buffer = encoder.encode(record);
+            byte[] out = new byte[buffer.remaining()];
+            buffer.get(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + type.getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Decodes one single-object-encoded record.
+     *
+     * @throws AvroDecodingException with a human-readable reason when the bytes are not a record of
+     *     this type (wrong header, unknown fingerprint, truncated body)
+     */
+    public T decode(byte[] bytes) {
+        if (bytes == null) {
+            throw new AvroDecodingException("no value (null record)");
+        }
+        if (!isSingleObjectEncoded(bytes)) {
+            throw new AvroDecodingException("not Avro single-object encoding (missing C3 01 header)");
+        }
+        try {
+            return decoder.decode(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new AvroDecodingException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when the bytes start with the single-object marker {@code C3 01}. */
+    public static boolean isSingleObjectEncoded(byte[] bytes) {
+        return bytes != null && bytes.length >= 10 && (bytes[0] & 0xFF) == 0xC3 && (bytes[1] & 0xFF) == 0x01;
+    }
+}

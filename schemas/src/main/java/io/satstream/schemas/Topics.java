@@ -1,0 +1,11 @@
+package io.satstream.schemas;
+
+/** Default topic names of the external contract; every component takes them as configuration. */
+public final class Topics {
+    public static final String TILES = "tiles";
+    public static final String SEGMENTATIONS = "segmentations";
+    public static final String MODEL_EVENTS = "model-events";
+    public static final String TILES_DLQ = "tiles-dlq";
+
+    private Topics() {}
+}
