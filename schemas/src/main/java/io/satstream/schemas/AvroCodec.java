@@ -31,7 +31,8 @@ public final class AvroCodec<T extends SpecificRecord> {
     private AvroCodec(Class<T> type, Schema schema, List<Schema> releasedWriterSchemas) {
         this.type = type;
         this.schema = schema;
-        SpecificData model = new SpecificData(type.getClassLoader());
+        // The generated class's own model carries its logical-type conversions (timestamps as Instant).
+        SpecificData model = SpecificData.getForClass(type);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         SchemaStore.Cache store = new SchemaStore.Cache();
         for (Schema released : releasedWriterSchemas) {
