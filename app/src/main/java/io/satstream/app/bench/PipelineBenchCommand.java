@@ -1,0 +1,84 @@
+package io.satstream.app.bench;
+
+import io.satstream.app.ConsoleProgress;
+import io.satstream.app.WorkDirOption;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code satstream bench pipeline}: Kafka → Flink → Kafka tiles/s against raw ONNX Runtime tiles/s. */
+@Command(name = "pipeline",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measures end-to-end tiles/s through Kafka and the Flink segmentation job (exactly-once, read_committed)",
+            "and raw ONNX Runtime tiles/s on the same model, threads and batch size, in one run, and their ratio.%n"
+        })
+public final class PipelineBenchCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private WorkDirOption workDir;
+
+    @Option(names = "--quick", description = "fewer tiles, for a smoke run")
+    private boolean quick;
+
+    @Option(names = "--out", paramLabel = "FILE.json", description = "write the results here (default: <work-dir>/bench/pipeline.json)")
+    private Path outFile;
+
+    @Option(names = "--tiles", paramLabel = "N", description = "tiles in the measured phase (default: 800, --quick 160)")
+    private Integer tiles;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8", description = "inference batch size (default: ${DEFAULT-VALUE})")
+    private int batchSize;
+
+    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: all cores)")
+    private Integer threads;
+
+    @Option(names = "--tile-size", paramLabel = "PX", defaultValue = "256", description = "tile side in pixels (default: ${DEFAULT-VALUE})")
+    private int tileSize;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "use this Kafka instead of an embedded broker")
+    private String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+        int n = tiles != null ? tiles : (quick ? 160 : 800);
+        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n < batchSize * 4) {
+            throw new ParameterException(spec.commandLine(), "--tiles must be at least 4 batches (" + batchSize * 4 + ")");
+        }
+        if (batchSize < 1 || t < 1 || tileSize < 8) {
+            throw new ParameterException(spec.commandLine(), "--batch-size and --threads must be >= 1, --tile-size >= 8");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PipelineBenchmark.Settings settings = new PipelineBenchmark.Settings(n, batchSize, t, tileSize,
+                quick ? 5 : 15, bootstrap);
+        PipelineBenchmark.Result result;
+        try (ConsoleProgress progress = ConsoleProgress.forConsole(out)) {
+            result = new PipelineBenchmark(workDir, settings, progress).run();
+        }
+        Path file = outFile != null ? outFile : workDir.ensure("bench").resolve("pipeline.json");
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
+        out.println(result.table());
+        out.println("results: " + file.toAbsolutePath());
+        out.flush();
+        return 0;
+    }
+}

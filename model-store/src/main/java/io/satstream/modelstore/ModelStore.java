@@ -1,0 +1,327 @@
+package io.satstream.modelstore;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.satstream.modelstore.internal.AtomicFiles;
+import io.satstream.modelstore.internal.Json;
+import io.satstream.modelstore.internal.NameLock;
+import io.satstream.modelstore.internal.OnnxCompatibility;
+import io.satstream.modelstore.internal.ServingPointer;
+import io.satstream.modelstore.internal.Sha256;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Versioned models in a directory: {@code <root>/<name>/<version>/{model.onnx, manifest.json}} plus the serving
+ * pointer {@code <root>/<name>/serving.json}. A version directory is written under a temporary name and renamed
+ * into place, so readers in any process see a version completely or not at all; versions are never overwritten.
+ * Writers of one model are serialised by a lock file; readers take no lock.
+ */
+public final class ModelStore {
+
+    public static final String MANIFEST_FILE = "manifest.json";
+    public static final String SERVING_FILE = "serving.json";
+    private static final String LOCK_FILE = ".lock";
+    private static final String TEMP_PREFIX = ".tmp-";
+
+    private final Path root;
+
+    private ModelStore(Path root) {
+        this.root = root;
+    }
+
+    /** Opens (creating if needed) the store rooted at {@code root}. */
+    public static ModelStore open(Path root) {
+        Objects.requireNonNull(root, "root");
+        Path abs = root.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(abs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create model store at " + abs + ": " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(abs)) {
+            throw new IllegalArgumentException("model store root is not a directory: " + abs);
+        }
+        return new ModelStore(abs);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Stores {@code onnx} as the next version of {@code name}, after checking that ONNX Runtime opens it and that it
+     * fits the draft (input channels = bands, outputs = class names).
+     */
+    public ModelManifest register(String name, byte[] onnx, ManifestDraft draft) {
+        ModelNames.check(name);
+        Objects.requireNonNull(onnx, "onnx");
+        Objects.requireNonNull(draft, "draft");
+        OnnxCompatibility.check(name, onnx, draft.inputSpec().bands(), draft.classNames());
+        String sha = Sha256.of(onnx);
+        Path modelDir = root.resolve(name);
+        return NameLock.withLock(modelDir.resolve(LOCK_FILE), () -> {
+            if (draft.parent() != null && manifest(name, draft.parent()).isEmpty()) {
+                throw new IllegalArgumentException("parent version " + draft.parent() + " of model '" + name
+                        + "' does not exist");
+            }
+            Path tmp = modelDir.resolve(TEMP_PREFIX + UUID.randomUUID());
+            try {
+                int version = versions(name).stream().max(Integer::compare).orElse(0) + 1;
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                ModelManifest manifest = ModelManifest.of(name, version, now, draft,
+                        Map.of(ModelManifest.MODEL_FILE, sha));
+                Files.createDirectories(tmp);
+                AtomicFiles.writeDurably(tmp.resolve(ModelManifest.MODEL_FILE), onnx);
+                AtomicFiles.writeDurably(tmp.resolve(MANIFEST_FILE), Json.MAPPER.writeValueAsBytes(manifest));
+                // No REPLACE_EXISTING: an existing version directory makes this fail instead of being overwritten.
+                Files.move(tmp, modelDir.resolve(Integer.toString(version)), StandardCopyOption.ATOMIC_MOVE);
+                return manifest;
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                throw new IllegalStateException("version directory appeared while registering '" + name
+                        + "' under the store lock; is another tool writing " + modelDir + "?", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot register model '" + name + "' in " + modelDir + ": "
+                        + e.getMessage(), e);
+            } finally {
+                AtomicFiles.deleteTree(tmp);
+            }
+        });
+    }
+
+    /** All versions of {@code name}, oldest first; empty when the model is unknown. */
+    public List<ModelManifest> list(String name) {
+        ModelNames.check(name);
+        List<ModelManifest> out = new ArrayList<>();
+        for (int v : versions(name)) {
+            manifest(name, v).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Names of models with at least one version, sorted. */
+    public List<String> modelNames() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path d : dirs) {
+                String n = d.getFileName().toString();
+                if (ModelNames.isValid(n) && !versions(n).isEmpty()) {
+                    names.add(n);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    public Optional<ModelManifest> manifest(String name, int version) {
+        ModelNames.check(name);
+        Path file = versionDir(name, version).resolve(MANIFEST_FILE);
+        try {
+            return Optional.of(Json.MAPPER.readValue(Files.readAllBytes(file), ModelManifest.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ModelIntegrityException("unreadable manifest " + file + ": " + e.getMessage(), file);
+        }
+    }
+
+    public Optional<Integer> servingVersion(String name) {
+        return readServing(name).map(ServingPointer::version);
+    }
+
+    /** Versions that have served, in promotion order; the last one is serving now. */
+    public List<Integer> servingHistory(String name) {
+        return readServing(name).map(p -> p.history().stream().map(ServingPointer.Promotion::version).toList())
+                .orElse(List.of());
+    }
+
+    /** Makes {@code version} the serving one, after verifying its files; promoting the serving version is a no-op. */
+    public void promote(String name, int version) {
+        ModelNames.check(name);
+        load(name, version);
+        NameLock.withLock(root.resolve(name).resolve(LOCK_FILE), () -> {
+            ServingPointer current = readServing(name).orElse(new ServingPointer(name, null, List.of()));
+            if (!Objects.equals(current.version(), version)) {
+                writeServing(name, current.push(version, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()));
+            }
+            return null;
+        });
+    }
+
+    /** Goes back to the version that served before the current one and returns it. */
+    public int rollback(String name) {
+        ModelNames.check(name);
+        return NameLock.withLock(root.resolve(name).resolve(LOCK_FILE), () -> {
+            ServingPointer current = readServing(name).orElse(null);
+            if (current == null || current.history().isEmpty()) {
+                throw new IllegalStateException("model '" + name + "' has never been promoted: nothing to roll back");
+            }
+            if (current.history().size() < 2) {
+                throw new IllegalStateException("model '" + name + "' has no previously serving version to roll back to"
+                        + " (only version " + current.version() + " has served)");
+            }
+            ServingPointer previous = current.pop();
+            writeServing(name, previous);
+            return previous.version();
+        });
+    }
+
+    /**
+     * Reads version {@code version} of {@code name} after checking the sha256 of every file its manifest lists.
+     *
+     * @throws ModelIntegrityException when a file is missing or altered
+     * @throws IllegalArgumentException when there is no such version
+     */
+    public LoadedModel load(String name, int version) {
+        ModelManifest manifest = manifest(name, version).orElseThrow(() -> new IllegalArgumentException(
+                "model '" + name + "' has no version " + version + " in " + root + " (versions: " + versions(name)
+                        + ")"));
+        Path dir = versionDir(name, version);
+        if (!manifest.files().containsKey(ModelManifest.MODEL_FILE)) {
+            throw new ModelIntegrityException("manifest of " + manifest.ref() + " lists no " + ModelManifest.MODEL_FILE,
+                    dir.resolve(MANIFEST_FILE));
+        }
+        byte[] onnx = null;
+        for (Map.Entry<String, String> f : manifest.files().entrySet()) {
+            Path file = dir.resolve(f.getKey()).normalize();
+            if (!file.startsWith(dir) || file.equals(dir)) {
+                throw new ModelIntegrityException("manifest of " + manifest.ref() + " names a file outside its "
+                        + "directory: " + f.getKey(), file);
+            }
+            String actual;
+            try {
+                if (f.getKey().equals(ModelManifest.MODEL_FILE)) {
+                    // hash the very bytes handed out, so a file swapped between check and read cannot slip through
+                    onnx = Files.readAllBytes(file);
+                    actual = Sha256.of(onnx);
+                } else {
+                    actual = Sha256.of(file);
+                }
+            } catch (NoSuchFileException e) {
+                throw new ModelIntegrityException(file, f.getValue(), null);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            if (!actual.equalsIgnoreCase(f.getValue())) {
+                throw new ModelIntegrityException(file, f.getValue(), actual);
+            }
+        }
+        return new LoadedModel(manifest, onnx, dir);
+    }
+
+    /**
+     * Registers an ONNX file made elsewhere. The manifest JSON needs {@code name}, {@code inputSpec} and
+     * {@code classNames}; {@code objective} (default "imported"), {@code parent}, {@code metrics} and
+     * {@code network} are optional; version, creation time and checksums are assigned by the store.
+     */
+    public ModelManifest importOnnx(Path onnxFile, Path manifestJson) {
+        Objects.requireNonNull(onnxFile, "onnxFile");
+        Objects.requireNonNull(manifestJson, "manifestJson");
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(manifestJson.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read manifest " + manifestJson + ": " + e.getMessage(), e);
+        }
+        if (!(node instanceof ObjectNode obj)) {
+            throw new IllegalArgumentException("manifest " + manifestJson + " is not a JSON object");
+        }
+        for (String required : List.of("name", "inputSpec", "classNames")) {
+            if (!obj.hasNonNull(required)) {
+                throw new IllegalArgumentException("manifest " + manifestJson + " has no '" + required + "'");
+            }
+        }
+        String name = obj.get("name").asText();
+        if (!obj.hasNonNull("objective")) {
+            obj.put("objective", "imported");
+        }
+        ManifestDraft draft;
+        try {
+            draft = Json.MAPPER.treeToValue(obj, ManifestDraft.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid manifest " + manifestJson + ": " + reason(e), e);
+        }
+        byte[] onnx;
+        try {
+            onnx = Files.readAllBytes(onnxFile);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("no such ONNX file: " + onnxFile, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + onnxFile + ": " + e.getMessage(), e);
+        }
+        return register(name, onnx, draft);
+    }
+
+    /** The validation message of a record constructor rather than Jackson's wrapper text. */
+    private static String reason(JsonProcessingException e) {
+        Throwable cause = e.getCause();
+        return cause instanceof IllegalArgumentException || cause instanceof NullPointerException
+                ? cause.getMessage() : e.getOriginalMessage();
+    }
+
+    private Path versionDir(String name, int version) {
+        return root.resolve(name).resolve(Integer.toString(version));
+    }
+
+    /** Version numbers present as directories (temporary directories are not versions), ascending. */
+    private List<Integer> versions(String name) {
+        Path dir = root.resolve(name);
+        List<Integer> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path e : entries) {
+                String n = e.getFileName().toString();
+                if (n.matches("[1-9][0-9]{0,8}")) {
+                    out.add(Integer.parseInt(n));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private Optional<ServingPointer> readServing(String name) {
+        ModelNames.check(name);
+        Path file = root.resolve(name).resolve(SERVING_FILE);
+        try {
+            return Optional.of(Json.MAPPER.readValue(Files.readAllBytes(file), ServingPointer.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable serving pointer " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeServing(String name, ServingPointer pointer) {
+        Path file = root.resolve(name).resolve(SERVING_FILE);
+        try {
+            AtomicFiles.replace(file, Json.MAPPER.writeValueAsBytes(pointer));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

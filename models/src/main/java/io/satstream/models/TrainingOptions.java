@@ -1,0 +1,28 @@
+package io.satstream.models;
+
+/** Supervised training settings: Adam with a fixed learning rate on random square crops. */
+public record TrainingOptions(int steps, int batchSize, int cropSize, float learningRate, long seed) {
+
+    public TrainingOptions {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be >= 1: " + steps);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1: " + batchSize);
+        }
+        if (cropSize < 1) {
+            throw new IllegalArgumentException("cropSize must be >= 1: " + cropSize);
+        }
+        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be positive and finite: " + learningRate);
+        }
+    }
+
+    /**
+     * The short first training the app runs at start-up: 300 steps of 8 crops of 128x128. Measured on 2 shared
+     * cores: about 30 s with {@code baseChannels} 8, about 75 s with 16 (the cost grows with channels squared).
+     */
+    public static TrainingOptions brief(long seed) {
+        return new TrainingOptions(300, 8, 128, 2e-3f, seed);
+    }
+}

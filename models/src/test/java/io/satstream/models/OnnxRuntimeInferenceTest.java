@@ -1,0 +1,87 @@
+package io.satstream.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class OnnxRuntimeInferenceTest {
+
+    @Test
+    void describesTheExportedModel() {
+        try (OnnxRuntimeInference runtime = new OnnxRuntimeInference(TestModels.smallTrained().onnx(),
+                RuntimeOptions.defaults())) {
+            OnnxModelInfo info = runtime.info();
+            assertThat(info.inputName()).isEqualTo("input");
+            assertThat(info.outputName()).isEqualTo("logits");
+            assertThat(info.inputChannels()).isEqualTo(3);
+            assertThat(info.numClasses()).isEqualTo(3);
+            assertThat(info.height()).isEqualTo(-1);
+            assertThat(info.sizeMultiple()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void refusesBytesThatAreNotAnOnnxModel() {
+        byte[] garbage = "this is not a model".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> new OnnxRuntimeInference(garbage, RuntimeOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a loadable ONNX model:");
+        assertThatThrownBy(() -> OnnxModelInfo.inspect(new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
+    }
+
+    @Test
+    void rejectsBatchesThatDoNotFitTheModel() {
+        try (OnnxRuntimeInference runtime = new OnnxRuntimeInference(TestModels.smallTrained().onnx(),
+                RuntimeOptions.defaults())) {
+            assertThatThrownBy(() -> runtime.infer(new float[4 * 16 * 16], 1, 4, 16, 16))
+                    .hasMessage("model expects 3 input channels, got 4");
+            assertThatThrownBy(() -> runtime.infer(new float[3 * 18 * 18], 1, 3, 18, 18))
+                    .hasMessageContaining("multiples of 4, got 18x18");
+            assertThatThrownBy(() -> runtime.infer(new float[10], 1, 3, 16, 16))
+                    .hasMessageContaining("expected 768 floats for (1,3,16,16), got 10");
+        }
+        OnnxRuntimeInference closed = new OnnxRuntimeInference(TestModels.smallTrained().onnx(),
+                RuntimeOptions.defaults());
+        closed.close();
+        assertThatThrownBy(() -> closed.infer(new float[3 * 16 * 16], 1, 3, 16, 16))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void concurrentCallersGetTheSameAnswersAsASequentialOne() throws Exception {
+        try (OnnxRuntimeInference runtime = new OnnxRuntimeInference(TestModels.smallTrained().onnx(),
+                new RuntimeOptions(1, 1))) {
+            List<float[]> inputs = new ArrayList<>();
+            List<float[]> expected = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                float[] x = TestModels.randomInput(100 + i, 2, 3, 32, 32);
+                inputs.add(x);
+                expected.add(runtime.infer(x, 2, 3, 32, 32));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<float[]>> results = new ArrayList<>();
+                for (int round = 0; round < 3; round++) {
+                    for (float[] x : inputs) {
+                        results.add(pool.submit(() -> runtime.infer(x, 2, 3, 32, 32)));
+                    }
+                }
+                for (int i = 0; i < results.size(); i++) {
+                    assertThat(results.get(i).get()).containsExactly(expected.get(i % inputs.size()));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.satstream.raster;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import io.satstream.schemas.DataType;
+import io.satstream.schemas.GeoReference;
+import io.satstream.schemas.Tile;
+
+/**
+ * A decoded raster: {@code bandCount} planes of {@code width*height} samples each, band-sequential
+ * (planar), row-major, multi-byte samples little-endian — the same layout as {@link Tile#getPixels()}.
+ *
+ * @param nodata the sample value that means "no data", or null
+ * @param georef where the grid lies on Earth, or null when the image is not georeferenced
+ */
+public record RasterImage(int width, int height, List<String> bands, DataType dataType, byte[] pixels, Double nodata,
+        GeoReference georef) {
+
+    public RasterImage {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("raster size must be positive, got " + width + "x" + height);
+        }
+        Objects.requireNonNull(bands, "bands");
+        Objects.requireNonNull(dataType, "dataType");
+        Objects.requireNonNull(pixels, "pixels");
+        if (bands.isEmpty()) {
+            throw new IllegalArgumentException("a raster needs at least one band");
+        }
+        bands = List.copyOf(bands);
+        long expected = (long) width * height * bands.size() * bytesPerSample(dataType);
+        if (pixels.length != expected) {
+            throw new IllegalArgumentException("pixel buffer holds " + pixels.length + " bytes, but " + width + "x"
+                    + height + "x" + bands.size() + " " + dataType + " needs " + expected);
+        }
+    }
+
+    /** Builds the raster view of an Avro tile (shares the pixel array). */
+    public static RasterImage fromTile(Tile tile) {
+        ByteBuffer buffer = tile.getPixels();
+        byte[] pixels;
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            pixels = buffer.array();
+        } else {
+            pixels = new byte[buffer.remaining()];
+            buffer.duplicate().get(pixels);
+        }
+        return new RasterImage(tile.getWidth(), tile.getHeight(), tile.getBands(), tile.getDataType(), pixels,
+                tile.getNodata(), tile.getGeoref());
+    }
+
+    public static int bytesPerSample(DataType dataType) {
+        return switch (dataType) {
+            case UINT8 -> 1;
+            case UINT16 -> 2;
+            case FLOAT32 -> 4;
+        };
+    }
+
+    public int bandCount() {
+        return bands.size();
+    }
+
+    public int pixelCount() {
+        return width * height;
+    }
+
+    /** One sample as a double (uint8/uint16 unsigned), for inspection and tests rather than hot loops. */
+    public double sample(int band, int x, int y) {
+        if (band < 0 || band >= bands.size() || x < 0 || x >= width || y < 0 || y >= height) {
+            throw new IndexOutOfBoundsException(
+                    "sample (band " + band + ", " + x + ", " + y + ") outside " + width + "x" + height + "x" + bands.size());
+        }
+        int index = band * pixelCount() + y * width + x;
+        ByteBuffer le = ByteBuffer.wrap(pixels).order(ByteOrder.LITTLE_ENDIAN);
+        return switch (dataType) {
+            case UINT8 -> pixels[index] & 0xFF;
+            case UINT16 -> le.getShort(index * 2) & 0xFFFF;
+            case FLOAT32 -> le.getFloat(index * 4);
+        };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RasterImage r && width == r.width && height == r.height && bands.equals(r.bands)
+                && dataType == r.dataType && Arrays.equals(pixels, r.pixels) && Objects.equals(nodata, r.nodata)
+                && Objects.equals(georef, r.georef);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(width, height, bands, dataType, Arrays.hashCode(pixels), nodata, georef);
+    }
+
+    @Override
+    public String toString() {
+        return "RasterImage[" + width + "x" + height + " " + bands + " " + dataType + ", nodata=" + nodata + ", georef="
+                + georef + "]";
+    }
+}

@@ -1,0 +1,130 @@
+package io.satstream.jobs;
+
+import io.satstream.jobs.internal.MicroBatchInferenceOperator;
+import io.satstream.jobs.internal.RawTileDeserializationSchema;
+import io.satstream.jobs.internal.RejectedRecordSerializer;
+import io.satstream.jobs.internal.SegmentationRecordSerializer;
+import io.satstream.jobs.internal.TileDecodeFunction;
+import io.satstream.jobs.records.DecodedTile;
+import io.satstream.jobs.records.RawTileRecord;
+import io.satstream.jobs.records.RejectedRecord;
+import io.satstream.jobs.records.SegmentationRecord;
+
+import java.util.function.UnaryOperator;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The segmentation topology:
+ *
+ * <pre>
+ * KafkaSource(tiles) → decode + validate → micro-batch + inference → KafkaSink(segmentations), exactly-once
+ *                           └──────────────── rejected ─────────────→ KafkaSink(tiles-dlq), exactly-once
+ * </pre>
+ *
+ * Source offsets live in Flink checkpoints and both sinks are transactional, so with
+ * {@code read_committed} readers every tile appears exactly once in {@code segmentations} or
+ * {@code tiles-dlq}, across failures and restarts. The source starts from the group's committed
+ * offsets, or from the earliest ones for a new group.
+ */
+public final class SegmentationJob {
+    public static final String JOB_NAME = "satstream-segmentation";
+    static final OutputTag<RejectedRecord> DLQ = new OutputTag<>("tiles-dlq", TypeInformation.of(RejectedRecord.class));
+
+    private SegmentationJob() {}
+
+    /** Configures checkpointing and object reuse for the job on {@code env}. */
+    public static void configureEnvironment(StreamExecutionEnvironment env, SegmentationJobConfig cfg) {
+        env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setParallelism(cfg.parallelism());
+        // Operators never mutate records they received, so chained operators can share them.
+        env.getConfig().enableObjectReuse();
+    }
+
+    /** Adds the topology to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, SegmentationJobConfig cfg) {
+        build(env, cfg, UnaryOperator.identity());
+    }
+
+    /**
+     * Adds the topology with a tap between the source and decoding, through which tests inject failures.
+     */
+    public static void build(StreamExecutionEnvironment env, SegmentationJobConfig cfg,
+            UnaryOperator<DataStream<RawTileRecord>> sourceTap) {
+        KafkaSource<RawTileRecord> source = KafkaSource.<RawTileRecord>builder()
+                .setBootstrapServers(cfg.bootstrapServers())
+                .setTopics(cfg.tilesTopic())
+                .setGroupId(cfg.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawTileDeserializationSchema())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024))
+                .setProperty("fetch.max.bytes", String.valueOf(64 * 1024 * 1024))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .build();
+
+        DataStream<RawTileRecord> raw = sourceTap.apply(
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "tiles").uid("tiles-source"));
+
+        SingleOutputStreamOperator<DecodedTile> decoded = raw
+                .process(new TileDecodeFunction(cfg.maxTilePixels(), DLQ))
+                .returns(TypeInformation.of(DecodedTile.class))
+                .name("decode-validate").uid("decode-validate");
+
+        SingleOutputStreamOperator<SegmentationRecord> segmented = decoded
+                .transform("batch-inference", TypeInformation.of(SegmentationRecord.class),
+                        new MicroBatchInferenceOperator(cfg.modelStoreDir(), cfg.modelName(), cfg.runtime(),
+                                cfg.intraOpThreads(), cfg.interOpThreads(), cfg.batchMaxSize(),
+                                cfg.batchMaxWait().toMillis(), DLQ))
+                .uid("batch-inference");
+
+        segmented.sinkTo(KafkaSink.<SegmentationRecord>builder()
+                        .setBootstrapServers(cfg.bootstrapServers())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(cfg.transactionalIdPrefix())
+                        .setRecordSerializer(new SegmentationRecordSerializer(cfg.segmentationsTopic()))
+                        .setKafkaProducerConfig(producerProperties(cfg))
+                        .build())
+                .name("segmentations-sink").uid("segmentations-sink");
+
+        decoded.getSideOutput(DLQ).union(segmented.getSideOutput(DLQ))
+                .sinkTo(KafkaSink.<RejectedRecord>builder()
+                        .setBootstrapServers(cfg.bootstrapServers())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-dlq")
+                        .setRecordSerializer(new RejectedRecordSerializer(cfg.dlqTopic()))
+                        .setKafkaProducerConfig(producerProperties(cfg))
+                        .build())
+                .name("dlq-sink").uid("dlq-sink");
+    }
+
+    /** Builds the topology on {@code env} and submits it without waiting. */
+    public static JobClient start(StreamExecutionEnvironment env, SegmentationJobConfig cfg) throws Exception {
+        configureEnvironment(env, cfg);
+        build(env, cfg);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    private static java.util.Properties producerProperties(SegmentationJobConfig cfg) {
+        java.util.Properties p = new java.util.Properties();
+        // The sink's default (1 h) exceeds a default broker's transaction.max.timeout.ms (15 min).
+        p.setProperty("transaction.timeout.ms", String.valueOf(cfg.transactionTimeout().toMillis()));
+        p.setProperty("max.request.size", String.valueOf(64 * 1024 * 1024));
+        p.setProperty("buffer.memory", String.valueOf(256L * 1024 * 1024));
+        p.setProperty("linger.ms", "5");
+        return p;
+    }
+}

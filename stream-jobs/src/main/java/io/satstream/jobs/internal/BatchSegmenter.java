@@ -1,0 +1,172 @@
+package io.satstream.jobs.internal;
+
+import static io.satstream.jobs.TileRejectedException.STAGE_MODEL_INPUT;
+
+import io.satstream.jobs.TileRejectedException;
+import io.satstream.models.InputSpec;
+import io.satstream.models.MaskDecoder;
+import io.satstream.models.MaskResult;
+import io.satstream.models.SampleType;
+import io.satstream.schemas.Segmentation;
+import io.satstream.schemas.Tile;
+import io.satstream.schemas.Timings;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs one batch of same-sized tiles through a {@link ServingModel}: normalise into one NCHW buffer
+ * (padding each side up to the model's size multiple by edge replication), infer, crop, and turn
+ * logits into {@link Segmentation}s. Knows nothing of Flink.
+ */
+public final class BatchSegmenter {
+
+    private BatchSegmenter() {}
+
+    /** Throws {@link TileRejectedException} when the tile's bands cannot feed the model. */
+    public static void checkFits(Tile tile, ServingModel model) {
+        List<String> want = model.spec().bands();
+        List<String> have = tile.getBands();
+        if (have.size() != want.size()) {
+            throw new TileRejectedException(STAGE_MODEL_INPUT, "tile has " + have.size() + " band(s) " + have
+                    + " but model " + model.ref() + " needs " + want.size() + " " + want);
+        }
+        for (int i = 0; i < want.size(); i++) {
+            if (!want.get(i).toLowerCase(Locale.ROOT).equals(have.get(i).toLowerCase(Locale.ROOT))) {
+                throw new TileRejectedException(STAGE_MODEL_INPUT, "tile bands " + have + " do not match model "
+                        + model.ref() + " input bands " + want);
+            }
+        }
+    }
+
+    /** Key that says whether two tiles can share a batch. */
+    public static long shapeKey(Tile tile) {
+        return ((long) tile.getWidth() << 32) | (tile.getHeight() & 0xFFFFFFFFL);
+    }
+
+    /**
+     * Segments tiles that all have the same width and height.
+     *
+     * @param decodeMicros per tile, for the timings
+     */
+    public static List<Segmentation> segment(ServingModel model, List<Tile> tiles, long[] decodeMicros) {
+        int n = tiles.size();
+        Tile first = tiles.get(0);
+        int w = first.getWidth();
+        int h = first.getHeight();
+        int m = model.sizeMultiple();
+        int pw = roundUp(w, m);
+        int ph = roundUp(h, m);
+        InputSpec spec = model.spec();
+        int c = spec.bands().size();
+        int plane = pw * ph;
+        float[] input = new float[n * c * plane];
+        float[] scratch = (pw != w || ph != h) ? new float[c * w * h] : null;
+        for (int i = 0; i < n; i++) {
+            Tile t = tiles.get(i);
+            byte[] pixels = bytesOf(t.getPixels());
+            SampleType type = SampleType.valueOf(t.getDataType().name());
+            if (scratch == null) {
+                spec.normalizeInto(pixels, type, w * h, input, i * c * plane);
+            } else {
+                spec.normalizeInto(pixels, type, w * h, scratch, 0);
+                padReplicate(scratch, c, w, h, input, i * c * plane, pw, ph);
+            }
+        }
+        long t0 = System.nanoTime();
+        float[] logits = model.runtime().infer(input, n, c, ph, pw);
+        long inferMicros = (System.nanoTime() - t0) / 1_000;
+        int k = model.runtime().numClasses();
+        List<Segmentation> out = new ArrayList<>(n);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) {
+            Tile t = tiles.get(i);
+            float[] tileLogits = logits;
+            int index = i;
+            if (pw != w || ph != h) {
+                tileLogits = crop(logits, i, k, pw, ph, w, h);
+                index = 0;
+            }
+            MaskResult mask = MaskDecoder.decode(tileLogits, index, k, h, w);
+            out.add(Segmentation.newBuilder()
+                    .setTileId(t.getTileId())
+                    .setSceneId(t.getSceneId())
+                    .setSource(t.getSource())
+                    .setModelName(model.ref().name())
+                    .setModelVersion(model.ref().version())
+                    .setRuntime(model.runtime().name())
+                    .setClassNames(model.classNames())
+                    .setWidth(w)
+                    .setHeight(h)
+                    .setMask(ByteBuffer.wrap(mask.mask()))
+                    .setClassPixelCounts(toList(mask.classCounts()))
+                    .setMeanConfidence(mask.meanConfidence())
+                    .setGeoref(t.getGeoref())
+                    .setPlacement(t.getPlacement())
+                    .setTimings(Timings.newBuilder()
+                            .setIngestedAt(t.getIngestedAt())
+                            .setSegmentedAt(Instant.ofEpochMilli(now))
+                            .setDecodeMicros(decodeMicros[i])
+                            .setInferenceMicros(inferMicros / n)
+                            .setBatchSize(n)
+                            .build())
+                    .build());
+        }
+        return out;
+    }
+
+    static int roundUp(int v, int m) {
+        return ((v + m - 1) / m) * m;
+    }
+
+    /** Copies a CHW image into a larger CHW canvas, replicating the last column and row into the padding. */
+    static void padReplicate(float[] src, int c, int w, int h, float[] dst, int dstOffset, int pw, int ph) {
+        for (int b = 0; b < c; b++) {
+            int sb = b * w * h;
+            int db = dstOffset + b * pw * ph;
+            for (int y = 0; y < ph; y++) {
+                int sy = Math.min(y, h - 1);
+                int srow = sb + sy * w;
+                int drow = db + y * pw;
+                System.arraycopy(src, srow, dst, drow, w);
+                float edge = src[srow + w - 1];
+                for (int x = w; x < pw; x++) {
+                    dst[drow + x] = edge;
+                }
+            }
+        }
+    }
+
+    /** Logits of tile {@code i} cut back from the padded size to the tile's own size, as one tile. */
+    static float[] crop(float[] logits, int i, int k, int pw, int ph, int w, int h) {
+        float[] out = new float[k * w * h];
+        int base = i * k * pw * ph;
+        for (int cls = 0; cls < k; cls++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(logits, base + cls * pw * ph + y * pw, out, cls * w * h + y * w, w);
+            }
+        }
+        return out;
+    }
+
+    static byte[] bytesOf(ByteBuffer buffer) {
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array();
+        }
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.duplicate().get(copy);
+        return copy;
+    }
+
+    private static List<Long> toList(long[] values) {
+        List<Long> out = new ArrayList<>(values.length);
+        for (long v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+}

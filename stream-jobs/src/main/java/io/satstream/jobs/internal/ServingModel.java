@@ -1,0 +1,86 @@
+package io.satstream.jobs.internal;
+
+import io.satstream.modelstore.LoadedModel;
+import io.satstream.modelstore.ModelStore;
+import io.satstream.models.InferenceRuntime;
+import io.satstream.models.InferenceRuntimes;
+import io.satstream.models.InputSpec;
+import io.satstream.models.RuntimeOptions;
+import io.satstream.schemas.ModelRef;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** One loaded, checksum-verified model version with its runtime, ready to segment batches. */
+public final class ServingModel implements AutoCloseable {
+    /** Input sides are padded to a multiple of this unless the manifest says otherwise (UNet pooling). */
+    static final int DEFAULT_SIZE_MULTIPLE = 8;
+
+    private final ModelRef ref;
+    private final InputSpec spec;
+    private final List<String> classNames;
+    private final InferenceRuntime runtime;
+    private final int sizeMultiple;
+
+    ServingModel(ModelRef ref, InputSpec spec, List<String> classNames, InferenceRuntime runtime, int sizeMultiple) {
+        this.ref = ref;
+        this.spec = spec;
+        this.classNames = List.copyOf(classNames);
+        this.runtime = runtime;
+        this.sizeMultiple = sizeMultiple;
+    }
+
+    /** Loads the version that the store marks as serving for {@code modelName}. */
+    public static ServingModel loadServing(Path storeDir, String modelName, String runtimeKind, RuntimeOptions options) {
+        ModelStore store = ModelStore.open(storeDir);
+        int version = store.servingVersion(modelName).orElseThrow(() -> new IllegalStateException(
+                "model store " + storeDir + " has no serving version of model '" + modelName
+                        + "' (promote one with 'satstream models promote')"));
+        return load(store, modelName, version, runtimeKind, options);
+    }
+
+    public static ServingModel load(ModelStore store, String modelName, int version, String runtimeKind, RuntimeOptions options) {
+        LoadedModel loaded = store.load(modelName, version);
+        InputSpec spec = loaded.manifest().toInputSpec();
+        InferenceRuntime runtime = InferenceRuntimes.open(runtimeKind, loaded.onnx(), options);
+        if (runtime.numClasses() != loaded.manifest().classNames().size()) {
+            int n = runtime.numClasses();
+            runtime.close();
+            throw new IllegalStateException("model " + modelName + "@" + version + " outputs " + n
+                    + " classes but its manifest names " + loaded.manifest().classNames().size());
+        }
+        return new ServingModel(new ModelRef(modelName, version), spec, loaded.manifest().classNames(), runtime,
+                sizeMultiple(loaded.manifest().network()));
+    }
+
+    private static int sizeMultiple(Map<String, Object> network) {
+        Object m = network == null ? null : network.get("sizeMultiple");
+        return m instanceof Number n && n.intValue() > 0 ? n.intValue() : DEFAULT_SIZE_MULTIPLE;
+    }
+
+    public ModelRef ref() {
+        return ref;
+    }
+
+    public InputSpec spec() {
+        return spec;
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public InferenceRuntime runtime() {
+        return runtime;
+    }
+
+    public int sizeMultiple() {
+        return sizeMultiple;
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}

@@ -1,0 +1,44 @@
+package io.satstream.jobs;
+
+import io.satstream.modelstore.ManifestDraft;
+import io.satstream.modelstore.ModelManifest;
+import io.satstream.modelstore.ModelStore;
+import io.satstream.models.InputSpec;
+import io.satstream.models.LabeledSample;
+import io.satstream.models.SegmentationNet;
+import io.satstream.models.SupervisedTrainer;
+import io.satstream.models.TrainedModel;
+import io.satstream.models.TrainingOptions;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** A model store with a briefly trained, promoted RGB model: real weights, real ONNX, real checksums. */
+public final class TestModelStore {
+    public static final List<String> CLASSES = List.of("water", "vegetation", "bare_soil", "road", "building", "cloud");
+
+    private TestModelStore() {}
+
+    public static ModelManifest createServingModel(Path storeDir, String name) {
+        ModelStore store = ModelStore.open(storeDir);
+        SegmentationNet.Config config = new SegmentationNet.Config(3, CLASSES.size(), 8);
+        InputSpec spec = InputSpec.rgbUint8(64);
+        // Labels follow the brightest band, so a few steps give a model whose masks are not constant.
+        try (TrainedModel trained = new SupervisedTrainer().train(config, spec, rnd -> {
+            int side = 64;
+            byte[] pixels = new byte[3 * side * side];
+            rnd.nextBytes(pixels);
+            byte[] labels = new byte[side * side];
+            for (int i = 0; i < labels.length; i++) {
+                int r = pixels[i] & 0xFF, g = pixels[side * side + i] & 0xFF, b = pixels[2 * side * side + i] & 0xFF;
+                labels[i] = (byte) (r >= g && r >= b ? 4 : g >= b ? 1 : 0);
+            }
+            return new LabeledSample(pixels, labels, side, side);
+        }, new TrainingOptions(6, 4, 32, 1e-2f, 11L))) {
+            ModelManifest manifest = store.register(name, trained.onnx(),
+                    ManifestDraft.forTrained(trained, "test", null, CLASSES));
+            store.promote(name, manifest.version());
+            return manifest;
+        }
+    }
+}
