@@ -102,7 +102,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (topic.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--topic must not be empty");
         }
-        SegmentationFiles files = new SegmentationFiles(WorkDirOption.createDirectories(out.toAbsolutePath().normalize()));
+        SegmentationFiles files = new SegmentationFiles(out.toAbsolutePath().normalize());
         KafkaConsumer<String, byte[]> consumer = openConsumer();
         ConsoleProgress progress = ConsoleProgress.forConsole(spec.commandLine().getOut());
         ShutdownSignal stop = ShutdownSignal.install("consume", SHUTDOWN_GRACE, consumer::wakeup);
@@ -141,6 +141,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             ConsoleProgress progress) {
         try {
             waitForBroker(consumer, progress);
+            WorkDirOption.createDirectories(files.dir());
             consumer.subscribe(List.of(topic));
             long startedAt = System.nanoTime();
             long lastRecordAt = startedAt;

@@ -97,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "most tiles per inference batch (default: ${DEFAULT-VALUE})")
     private int batchSize;
 
-    @Option(names = "--threads", paramLabel = "N", description = "inference threads (default: all cores)")
+    @Option(names = "--threads", paramLabel = "N", description = "inference threads (default: all cores but one)")
     private Integer threads;
 
     @Option(names = "--checkpoint-interval", paramLabel = "TIME", converter = DurationConverter.class,
@@ -151,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .modelStoreDir(store.root().toString())
                     .modelName(MODEL_NAME)
                     .runtime(runtime)
-                    .intraOpThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
+                    .intraOpThreads(threads != null ? threads : SegmentationJobConfig.defaultInferenceThreads())
                     .batchMaxSize(batchSize)
                     .checkpointInterval(checkpointInterval)
                     .build();

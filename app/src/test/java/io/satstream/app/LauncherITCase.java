@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,15 @@ class LauncherITCase {
     record Result(long pid, int exitCode, String out, String err) {}
 
     private Result launch(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+        return launch(LAUNCHER, Map.of("SATSTREAM_NO_BUILD", "1"), args);
+    }
+
+    private Result launch(Path launcher, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
-        pb.environment().put("SATSTREAM_NO_BUILD", "1");
+        pb.environment().remove("SATSTREAM_NO_BUILD");
+        pb.environment().putAll(env);
         pb.environment().put("SATSTREAM_TMP_ROOT", tmpRoot.toString());
         pb.environment().put("SATSTREAM_JAVA_OPTS", "-Xmx512m");
         Path outFile = cwd.resolve("stdout.txt");
@@ -75,5 +81,62 @@ class LauncherITCase {
         Result second = launch("--version");
         assertThat(tmpRoot.resolve(String.valueOf(second.pid()))).isDirectory();
         assertThat(tmpRoot.resolve(String.valueOf(first.pid()))).doesNotExist();
+    }
+
+    /**
+     * The build decision, in a copy of the repository layout whose {@code mvn} on the PATH records its
+     * calls and puts this build's real jar in place (a nested real Maven build has no place in a test).
+     */
+    @Test
+    void buildsWhenTheJarIsMissingOrOlderThanASourceAndOnlyThen(@TempDir Path repo) throws Exception {
+        Path launcher = Files.copy(LAUNCHER, repo.resolve("satstream"));
+        assertThat(launcher.toFile().setExecutable(true)).isTrue();
+        Files.writeString(repo.resolve("pom.xml"), "<project/>");
+        Path source = repo.resolve("app/src/main/java/Some.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, "class Some {}");
+        Path calls = repo.resolve("mvn-calls.txt");
+        Path bin = Files.createDirectories(repo.resolve("bin"));
+        Path realTarget = Path.of("target").toAbsolutePath();
+        Path mvn = Files.writeString(bin.resolve("mvn"), String.join("\n",
+                "#!/usr/bin/env bash",
+                "echo \"$PWD $*\" >> '" + calls + "'",
+                "[[ -f '" + repo.resolve("fail-build") + "' ]] && { echo 'BUILD FAILURE'; exit 1; }",
+                "mkdir -p app/target",
+                "cp '" + realTarget.resolve("satstream.jar") + "' app/target/satstream.jar",
+                "ln -sfn '" + realTarget.resolve("lib") + "' app/target/lib",
+                ""));
+        assertThat(mvn.toFile().setExecutable(true)).isTrue();
+        Map<String, String> env = Map.of(
+                "PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"),
+                "SATSTREAM_TMP_ROOT", tmpRoot.toString(),
+                "SATSTREAM_JAVA_OPTS", "-Xmx512m");
+
+        Result missing = launch(launcher, env, "--version");
+        assertThat(missing.exitCode()).as(missing.err()).isZero();
+        assertThat(missing.err()).startsWith("building satstream…");
+        assertThat(missing.out()).startsWith("satstream ");
+        assertThat(Files.readAllLines(calls)).containsExactly(repo.toRealPath() + " -B -q -DskipTests install");
+
+        Result fresh = launch(launcher, env, "--version");
+        assertThat(fresh.exitCode()).isZero();
+        assertThat(fresh.err()).isEmpty();
+        assertThat(Files.readAllLines(calls)).hasSize(1);
+
+        Path jar = repo.resolve("app/target/satstream.jar");
+        long now = System.currentTimeMillis();
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(now - 60_000));
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(now - 30_000));
+        Result stale = launch(launcher, env, "--version");
+        assertThat(stale.exitCode()).isZero();
+        assertThat(stale.err()).startsWith("building satstream…");
+        assertThat(Files.readAllLines(calls)).hasSize(2);
+
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(now - 60_000));
+        Files.writeString(repo.resolve("fail-build"), "");
+        Result failed = launch(launcher, env, "--version");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.out()).isEmpty();
+        assertThat(failed.err()).contains("BUILD FAILURE").contains("satstream: error: the build failed");
     }
 }

@@ -131,6 +131,16 @@ class SatstreamCliTest {
     }
 
     @Test
+    void unreachableKafkaIsOneErrorLineAndExitOneWithoutCreatingOutput() {
+        Path out = tmp.resolve("consume-out");
+        CliRun run = CliRun.of("consume", "--bootstrap", "127.0.0.1:1", "--out", out.toString(),
+                "--connect-timeout", "1s");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("satstream: error: Kafka at 127.0.0.1:1 did not answer within 1s");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void verboseAddsTheStackTraceAfterTheErrorLine() throws Exception {
         Path file = Files.writeString(tmp.resolve("another-file"), "in the way");
         CliRun run = CliRun.of("broker", "--verbose", "--port", "0", "--work-dir", file.toString());

@@ -19,7 +19,7 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>The decoder knows every released version of the schema (see {@link ReleasedSchemas}), so records
  * written by an older or newer writer are resolved to the current class. Instances are thread-safe
- * for encoding; decoding reuses no state between calls.
+ * and shared: use {@link #tile()}, {@link #segmentation()} and {@link #modelEvent()}.
  */
 public final class AvroCodec<T extends SpecificRecord> {
 
@@ -41,16 +41,29 @@ public final class AvroCodec<T extends SpecificRecord> {
         this.decoder = new BinaryMessageDecoder<>(model, schema, store);
     }
 
+    /** The shared codec for {@link Tile}; building one parses every released schema, so reuse it. */
     public static AvroCodec<Tile> tile() {
-        return new AvroCodec<>(Tile.class, Tile.getClassSchema(), ReleasedSchemas.all("tile"));
+        return Shared.TILE;
     }
 
+    /** The shared codec for {@link Segmentation}. */
     public static AvroCodec<Segmentation> segmentation() {
-        return new AvroCodec<>(Segmentation.class, Segmentation.getClassSchema(), ReleasedSchemas.all("segmentation"));
+        return Shared.SEGMENTATION;
     }
 
+    /** The shared codec for {@link ModelEvent}. */
     public static AvroCodec<ModelEvent> modelEvent() {
-        return new AvroCodec<>(ModelEvent.class, ModelEvent.getClassSchema(), ReleasedSchemas.all("model-event"));
+        return Shared.MODEL_EVENT;
+    }
+
+    /** Built on first use; Avro's message encoders and decoders are thread-safe. */
+    private static final class Shared {
+        static final AvroCodec<Tile> TILE =
+                new AvroCodec<>(Tile.class, Tile.getClassSchema(), ReleasedSchemas.all("tile"));
+        static final AvroCodec<Segmentation> SEGMENTATION = new AvroCodec<>(
+                Segmentation.class, Segmentation.getClassSchema(), ReleasedSchemas.all("segmentation"));
+        static final AvroCodec<ModelEvent> MODEL_EVENT = new AvroCodec<>(
+                ModelEvent.class, ModelEvent.getClassSchema(), ReleasedSchemas.all("model-event"));
     }
 
     public Class<T> type() {

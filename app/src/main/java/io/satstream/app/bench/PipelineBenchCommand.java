@@ -2,6 +2,7 @@ package io.satstream.app.bench;
 
 import io.satstream.app.ConsoleProgress;
 import io.satstream.app.WorkDirOption;
+import io.satstream.jobs.SegmentationJobConfig;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8", description = "inference batch size (default: ${DEFAULT-VALUE})")
     private int batchSize;
 
-    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: all cores)")
+    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: all cores but one)")
     private Integer threads;
 
     @Option(names = "--tile-size", paramLabel = "PX", defaultValue = "256", description = "tile side in pixels (default: ${DEFAULT-VALUE})")
@@ -57,7 +58,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int n = tiles != null ? tiles : (quick ? 160 : 800);
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int t = threads != null ? threads : SegmentationJobConfig.defaultInferenceThreads();
         if (n < batchSize * 4) {
             throw new ParameterException(spec.commandLine(), "--tiles must be at least 4 batches (" + batchSize * 4 + ")");
         }

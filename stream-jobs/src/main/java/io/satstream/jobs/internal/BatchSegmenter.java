@@ -47,12 +47,21 @@ public final class BatchSegmenter {
         return ((long) tile.getWidth() << 32) | (tile.getHeight() & 0xFFFFFFFFL);
     }
 
+    /** Logits of one batch, with what post-processing needs to cut and describe each tile. */
+    public record InferredBatch(ServingModel model, List<Tile> tiles, float[] logits, int paddedWidth,
+            int paddedHeight, long inferenceMicros) {}
+
     /**
-     * Segments tiles that all have the same width and height.
+     * Segments tiles that all have the same width and height: {@link #infer} then {@link #postprocess}.
      *
      * @param decodeMicros per tile, for the timings
      */
     public static List<Segmentation> segment(ServingModel model, List<Tile> tiles, long[] decodeMicros) {
+        return postprocess(infer(model, tiles), decodeMicros);
+    }
+
+    /** Normalises the tiles into one NCHW buffer and runs the model: the part that needs the runtime. */
+    public static InferredBatch infer(ServingModel model, List<Tile> tiles) {
         int n = tiles.size();
         Tile first = tiles.get(0);
         int w = first.getWidth();
@@ -78,16 +87,27 @@ public final class BatchSegmenter {
         }
         long t0 = System.nanoTime();
         float[] logits = model.runtime().infer(input, n, c, ph, pw);
-        long inferMicros = (System.nanoTime() - t0) / 1_000;
+        return new InferredBatch(model, tiles, logits, pw, ph, (System.nanoTime() - t0) / 1_000);
+    }
+
+    /** Turns a batch's logits into {@link Segmentation}s: argmax, confidence, counts, georeference, timings. */
+    public static List<Segmentation> postprocess(InferredBatch batch, long[] decodeMicros) {
+        ServingModel model = batch.model();
+        List<Tile> tiles = batch.tiles();
+        int n = tiles.size();
+        int w = tiles.get(0).getWidth();
+        int h = tiles.get(0).getHeight();
+        int pw = batch.paddedWidth();
+        int ph = batch.paddedHeight();
         int k = model.runtime().numClasses();
         List<Segmentation> out = new ArrayList<>(n);
         long now = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             Tile t = tiles.get(i);
-            float[] tileLogits = logits;
+            float[] tileLogits = batch.logits();
             int index = i;
             if (pw != w || ph != h) {
-                tileLogits = crop(logits, i, k, pw, ph, w, h);
+                tileLogits = crop(batch.logits(), i, k, pw, ph, w, h);
                 index = 0;
             }
             MaskResult mask = MaskDecoder.decode(tileLogits, index, k, h, w);
@@ -110,7 +130,7 @@ public final class BatchSegmenter {
                             .setIngestedAt(t.getIngestedAt())
                             .setSegmentedAt(Instant.ofEpochMilli(now))
                             .setDecodeMicros(decodeMicros[i])
-                            .setInferenceMicros(inferMicros / n)
+                            .setInferenceMicros(batch.inferenceMicros() / n)
                             .setBatchSize(n)
                             .build())
                     .build());

@@ -10,9 +10,15 @@ import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Tile;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -33,6 +39,12 @@ import org.apache.flink.util.OutputTag;
  * <p>Exactly-once: tiles waiting in the buffer are part of the operator state, so a checkpoint taken
  * while a batch is open restores those tiles (the source offsets already lie past them). Tiles whose
  * bands do not fit the model go to the DLQ side output with stage {@code model-input}.
+ *
+ * <p>Post-processing (argmax, confidence, Avro encoding) of batch k runs on a helper thread while the
+ * task thread already feeds batch k+1 to the runtime, so the runtime is never idle waiting for it.
+ * Finished batches are emitted from the task thread (mailbox), in order; before every checkpoint
+ * barrier all batches in flight are finished and emitted, so a checkpoint never covers a tile whose
+ * output is still pending.
  */
 public final class MicroBatchInferenceOperator extends AbstractStreamOperator<SegmentationRecord>
         implements OneInputStreamOperator<DecodedTile, SegmentationRecord>, BoundedOneInput {
@@ -57,6 +69,15 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
     private transient Counter segmented;
     private transient Counter rejected;
     private transient Counter batches;
+    private transient ExecutorService postProcessor;
+    private transient ArrayDeque<PendingBatch> inFlight;
+    private transient MailboxExecutor mailbox;
+
+    /** Batches whose post-processing may run ahead of emission; more waits (backpressure). */
+    static final int MAX_BATCHES_IN_FLIGHT = 2;
+
+    /** One batch being post-processed: its output records, in tile order, once done. */
+    private record PendingBatch(CompletableFuture<List<SegmentationRecord>> records, int size) {}
 
     public MicroBatchInferenceOperator(String modelStoreDir, String modelName, String runtimeKind, int intraOpThreads,
             int interOpThreads, int maxBatchSize, long maxWaitMillis, OutputTag<RejectedRecord> dlqTag) {
@@ -95,6 +116,13 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         segmented = getMetricGroup().counter("tilesSegmented");
         rejected = getMetricGroup().counter("tilesRejectedModelInput");
         batches = getMetricGroup().counter("batches");
+        inFlight = new ArrayDeque<>();
+        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        postProcessor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "segmentation-postprocess-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+            t.setDaemon(true);
+            return t;
+        });
         getMetricGroup().gauge("servingModelVersion", () -> model.ref().version());
         // Tiles restored from a checkpoint: regroup them and schedule their flush.
         List<DecodedTile> restored = new ArrayList<>(buffer);
@@ -154,22 +182,99 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         if (buffer.isEmpty()) {
             return;
         }
-        List<Tile> tiles = new ArrayList<>(buffer.size());
-        long[] decodeMicros = new long[buffer.size()];
-        for (int i = 0; i < buffer.size(); i++) {
-            tiles.add(buffer.get(i).tile(tileCodec));
-            decodeMicros[i] = buffer.get(i).decodeMicros;
-        }
-        List<Segmentation> results = BatchSegmenter.segment(model, tiles, decodeMicros);
-        String version = model.ref().toString();
-        for (int i = 0; i < results.size(); i++) {
-            output.collect(new StreamRecord<>(new SegmentationRecord(
-                    buffer.get(i).tileId, segmentationCodec.encode(results.get(i)), version)));
-        }
-        segmented.inc(results.size());
-        batches.inc();
+        List<DecodedTile> batch = new ArrayList<>(buffer);
         buffer.clear();
         timerFor = Long.MIN_VALUE;
+        BatchSegmenter.InferredBatch inferred;
+        try {
+            inferred = BatchSegmenter.infer(model, tilesOf(batch));
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                reject(batch.get(0), e);
+                return;
+            }
+            // One bad tile must not take its batch (or the job, in a restart loop) down: retry one by one.
+            LOG.warn("a batch of {} tiles failed ({}); retrying them one at a time", batch.size(), e.toString());
+            for (DecodedTile t : batch) {
+                buffer.add(t);
+                flush();
+            }
+            return;
+        }
+        submitPostProcessing(batch, inferred);
+    }
+
+    private List<Tile> tilesOf(List<DecodedTile> batch) {
+        List<Tile> tiles = new ArrayList<>(batch.size());
+        for (DecodedTile t : batch) {
+            tiles.add(t.tile(tileCodec));
+        }
+        return tiles;
+    }
+
+    private void reject(DecodedTile tile, RuntimeException e) {
+        rejected.inc();
+        output.collect(dlqTag, new StreamRecord<>(new RejectedRecord(tile.originalKey, tile.originalValue,
+                "inference failed: " + e.getMessage(), TileRejectedException.STAGE_INFERENCE)));
+    }
+
+    private void submitPostProcessing(List<DecodedTile> batch, BatchSegmenter.InferredBatch inferred) {
+        long[] decodeMicros = new long[batch.size()];
+        List<String> ids = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            decodeMicros[i] = batch.get(i).decodeMicros;
+            ids.add(batch.get(i).tileId);
+        }
+        String version = model.ref().toString();
+        CompletableFuture<List<SegmentationRecord>> records = CompletableFuture.supplyAsync(() -> {
+            List<Segmentation> results = BatchSegmenter.postprocess(inferred, decodeMicros);
+            List<SegmentationRecord> out = new ArrayList<>(results.size());
+            for (int i = 0; i < results.size(); i++) {
+                out.add(new SegmentationRecord(ids.get(i), segmentationCodec.encode(results.get(i)), version));
+            }
+            return out;
+        }, postProcessor);
+        inFlight.addLast(new PendingBatch(records, batch.size()));
+        records.whenComplete((r, e) -> mailbox.execute(this::emitCompleted, "emit segmentations"));
+        batches.inc();
+        while (inFlight.size() > MAX_BATCHES_IN_FLIGHT) {
+            emitHead();
+        }
+    }
+
+    /** Emits every finished batch at the head of the queue (in order); runs on the task thread. */
+    private void emitCompleted() {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().records().isDone()) {
+            emitHead();
+        }
+    }
+
+    /** Waits for the oldest batch in flight and emits it. */
+    private void emitHead() {
+        PendingBatch head = inFlight.pollFirst();
+        List<SegmentationRecord> records;
+        try {
+            records = head.records().join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("post-processing a batch of " + head.size() + " tiles failed", e.getCause());
+        }
+        for (SegmentationRecord r : records) {
+            output.collect(new StreamRecord<>(r));
+        }
+        segmented.inc(records.size());
+    }
+
+    private void emitAll() {
+        while (!inFlight.isEmpty()) {
+            emitHead();
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        // Output of every tile before the barrier must precede the barrier (and its transaction).
+        emitAll();
     }
 
     @Override
@@ -181,10 +286,15 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
     @Override
     public void endInput() {
         flush();
+        emitAll();
     }
 
     @Override
     public void close() throws Exception {
+        if (postProcessor != null) {
+            postProcessor.shutdownNow();
+            postProcessor = null;
+        }
         if (model != null) {
             model.close();
             model = null;
