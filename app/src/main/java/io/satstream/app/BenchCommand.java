@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /** {@code satstream bench <name>}: the benchmarks; each prints a table and writes JSON. */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Runs a benchmark, prints a table and writes its numbers as JSON.%n",
+        description = {"Runs a benchmark, prints a table and writes its numbers as JSON.", ""},
         synopsisSubcommandLabel = "BENCHMARK",
         subcommands = {PipelineBenchCommand.class})
 public final class BenchCommand implements Runnable {

@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs everything embedded: Kafka (KRaft), a Flink MiniCluster with its web UI, the model store,",
-            "a live synthetic satellite feed, the segmentation job and a viewer. Ctrl-C stops it.%n"
+            "Runs the whole system embedded, with live progress, until Ctrl-C or --duration.",
+            "Kafka (KRaft) or --bootstrap, a Flink MiniCluster with its web UI, the model store (a first model is",
+            "trained if it is empty), a live synthetic satellite feed, the segmentation job and a viewer.%n"
         })
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
@@ -73,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "where tiles come from: synthetic (dir:PATH and stac:URL arrive with issue #3)")
     private String source;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = BootstrapServersConverter.class,
             description = "use this Kafka instead of starting the embedded broker")
     private String bootstrap;
 
@@ -264,9 +265,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!java.util.Set.of("auto", "onnxruntime", "tensorrt").contains(runtime)) {
             throw new ParameterException(spec.commandLine(), "--runtime must be auto, onnxruntime or tensorrt, got " + runtime);
-        }
-        if (bootstrap != null && !bootstrap.matches("[^:\\s]+:\\d{1,5}(,[^:\\s]+:\\d{1,5})*")) {
-            throw new ParameterException(spec.commandLine(), "--bootstrap must be HOST:PORT, got " + bootstrap);
         }
     }
 

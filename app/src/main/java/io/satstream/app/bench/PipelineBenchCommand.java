@@ -1,5 +1,6 @@
 package io.satstream.app.bench;
 
+import io.satstream.app.BootstrapServersConverter;
 import io.satstream.app.ConsoleProgress;
 import io.satstream.app.WorkDirOption;
 import io.satstream.jobs.SegmentationJobConfig;
@@ -52,7 +53,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--tile-size", paramLabel = "PX", defaultValue = "256", description = "tile side in pixels (default: ${DEFAULT-VALUE})")
     private int tileSize;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "use this Kafka instead of an embedded broker")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = BootstrapServersConverter.class, description = "use this Kafka instead of an embedded broker")
     private String bootstrap;
 
     @Override

@@ -114,7 +114,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         LOG.info("serving {} on {} (batch <= {}, wait <= {} ms)", model.ref(), model.runtime().name(), maxBatchSize,
                 maxWaitMillis);
         segmented = getMetricGroup().counter("tilesSegmented");
-        rejected = getMetricGroup().counter("tilesRejectedModelInput");
+        rejected = getMetricGroup().counter("tilesRejected");
         batches = getMetricGroup().counter("batches");
         inFlight = new ArrayDeque<>();
         mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());

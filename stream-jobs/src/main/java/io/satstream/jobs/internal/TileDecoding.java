@@ -67,7 +67,10 @@ public final class TileDecoding {
             try {
                 image = rasterDecoder.decode(value);
             } catch (RasterDecodeException e) {
-                throw new TileRejectedException(STAGE_DECODE, format + ": " + e.getMessage(), e);
+                String reason = e.getMessage();
+                // Most reasons name the format already ("truncated JPEG"); say it once.
+                throw new TileRejectedException(STAGE_DECODE,
+                        reason.contains(format.name()) ? reason : format + ": " + reason, e);
             } catch (RuntimeException e) {
                 throw new TileRejectedException(STAGE_DECODE, format + " could not be decoded: " + e, e);
             }
