@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import io.satstream.app.internal.ErrorMessages;
 import io.satstream.app.internal.SegmentationFiles;
 import io.satstream.app.internal.SegmentationSidecar;
+import io.satstream.app.runtime.ReaderProperties;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.AvroDecodingException;
 import io.satstream.schemas.Headers;
@@ -118,13 +118,8 @@ public final class ConsumeCommand implements Callable<Integer> {
     }
 
     private KafkaConsumer<String, byte[]> openConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "satstream-consume-" + UUID.randomUUID());
+        Properties p = ReaderProperties.readCommitted(bootstrap, "satstream-consume", "earliest");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "satstream-consume");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
         try {

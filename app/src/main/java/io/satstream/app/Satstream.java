@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DemoCommand.class,
             BrokerCommand.class,
+            IngestCommand.class,
             ConsumeCommand.class,
             BenchCommand.class,
             DoctorCommand.class,
