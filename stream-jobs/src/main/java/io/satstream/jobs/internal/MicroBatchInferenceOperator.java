@@ -130,9 +130,6 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         for (DecodedTile t : restored) {
             add(t);
         }
-        if (!buffer.isEmpty()) {
-            scheduleFlush();
-        }
     }
 
     @Override

@@ -1,0 +1,126 @@
+package io.satstream.jobs.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.satstream.jobs.TestModelStore;
+import io.satstream.jobs.TestTiles;
+import io.satstream.jobs.records.DecodedTile;
+import io.satstream.jobs.records.RejectedRecord;
+import io.satstream.jobs.records.SegmentationRecord;
+import io.satstream.schemas.AvroCodec;
+import io.satstream.schemas.Segmentation;
+import io.satstream.schemas.Tile;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The batching operator alone: batches, deadlines, DLQ, and tiles buffered across a snapshot/restore. */
+class MicroBatchInferenceOperatorTest {
+    private static final OutputTag<RejectedRecord> DLQ =
+            new OutputTag<>("dlq", TypeInformation.of(RejectedRecord.class));
+
+    @TempDir
+    static Path store;
+
+    @BeforeAll
+    static void model() {
+        TestModelStore.createServingModel(store, "unet");
+    }
+
+    private static MicroBatchInferenceOperator operator(int maxBatch, long maxWaitMillis) {
+        return new MicroBatchInferenceOperator(store.toString(), "unet", "onnxruntime", 1, 1, maxBatch, maxWaitMillis, DLQ);
+    }
+
+    private static DecodedTile decoded(Tile tile) {
+        byte[] bytes = AvroCodec.tile().encode(tile);
+        return new DecodedTile(tile.getTileId(), tile.getTileId().getBytes(), bytes, bytes, tile, 10);
+    }
+
+    private static List<String> ids(OneInputStreamOperatorTestHarness<DecodedTile, SegmentationRecord> h) {
+        return h.extractOutputValues().stream().map(r -> r.tileId).toList();
+    }
+
+    @Test
+    void fullBatchIsSegmentedAndEmittedBeforeTheNextBarrier() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(3, 60_000))) {
+            h.open();
+            for (int i = 0; i < 3; i++) {
+                h.processElement(decoded(TestTiles.rgb("t" + i, 32, 32, i)), 0);
+            }
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(ids(h)).containsExactly("t0", "t1", "t2");
+            SegmentationRecord r = h.extractOutputValues().get(0);
+            assertThat(r.modelVersion).isEqualTo("unet@1");
+            Segmentation s = AvroCodec.segmentation().decode(r.value);
+            assertThat(s.getMask().remaining()).isEqualTo(32 * 32);
+            assertThat(s.getTimings().getBatchSize()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void deadlineFlushesAPartialBatchAndOtherSizesStartANewOne() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(8, 50))) {
+            h.setProcessingTime(1_000);
+            h.open();
+            h.processElement(decoded(TestTiles.rgb("a", 32, 32, 1)), 0);
+            h.processElement(decoded(TestTiles.rgb("b", 24, 40, 2)), 0); // another size: "a" goes alone
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(ids(h)).containsExactly("a");
+            h.setProcessingTime(1_100); // past b's deadline
+            h.prepareSnapshotPreBarrier(2);
+            assertThat(ids(h)).containsExactly("a", "b");
+            Segmentation b = AvroCodec.segmentation().decode(h.extractOutputValues().get(1).value);
+            assertThat(b.getWidth()).isEqualTo(24);
+            assertThat(b.getHeight()).isEqualTo(40); // padded for the network, cropped back
+            assertThat(b.getMask().remaining()).isEqualTo(24 * 40);
+        }
+    }
+
+    @Test
+    void tilesThatDoNotFitTheModelGoToTheDlqWithTheirOriginalBytes() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+            h.open();
+            Tile nir = TestTiles.rgb("nir", 16, 16, 3);
+            nir.setBands(List.of("red", "green", "nir"));
+            DecodedTile d = decoded(nir);
+            h.processElement(d, 0);
+            var rejected = h.getSideOutput(DLQ);
+            assertThat(rejected).hasSize(1);
+            RejectedRecord r = rejected.peek().getValue();
+            assertThat(r.stage).isEqualTo("model-input");
+            assertThat(r.error).contains("nir").contains("unet@1");
+            assertThat(r.value).isEqualTo(d.originalValue);
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void tilesBufferedAtACheckpointAreRestoredAndEmittedExactlyOnce() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+            h.open();
+            h.processElement(decoded(TestTiles.rgb("x0", 32, 32, 10)), 0);
+            h.processElement(decoded(TestTiles.rgb("x1", 32, 32, 11)), 0);
+            h.prepareSnapshotPreBarrier(1);
+            snapshot = h.snapshot(1, 1);
+            assertThat(h.extractOutputValues()).as("a half-full batch waits").isEmpty();
+        }
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(decoded(TestTiles.rgb("x2", 32, 32, 12)), 0);
+            h.processElement(decoded(TestTiles.rgb("x3", 32, 32, 13)), 0);
+            h.prepareSnapshotPreBarrier(2);
+            assertThat(ids(h)).containsExactly("x0", "x1", "x2", "x3");
+            h.snapshot(2, 2);
+        }
+    }
+}
