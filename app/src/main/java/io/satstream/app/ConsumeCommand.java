@@ -11,8 +11,10 @@ import java.util.concurrent.Callable;
 
 import io.satstream.app.internal.ErrorMessages;
 import io.satstream.app.internal.SegmentationFiles;
+import io.satstream.app.internal.SegmentationScenes;
 import io.satstream.app.internal.SegmentationSidecar;
 import io.satstream.app.runtime.ReaderProperties;
+import io.satstream.raster.stitch.SceneStitcher;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.AvroDecodingException;
 import io.satstream.schemas.Headers;
@@ -50,7 +52,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Writes each committed segmentation as a PNG mask, a JSON sidecar and, if georeferenced, a GeoTIFF.",
             "Files: DIR/<tile>.png, DIR/<tile>.json, DIR/<tile>.tif. Reads the topic from the beginning; runs",
-            "until Ctrl-C or, with --idle, until no record came for that long.%n"
+            "until Ctrl-C or, with --idle, until no record came for that long. With --stitch, the tiles of each",
+            "scene are also reassembled into DIR/scenes/<scene>.tif (+ .png) once all have arrived; scenes still",
+            "missing tiles at exit are written with the uncovered pixels as nodata, and a warning.%n"
         })
 public final class ConsumeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeCommand.class);
@@ -72,7 +76,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     private Path out;
 
     @Option(names = "--stitch",
-            description = "also write one georeferenced mask per source scene (not available yet: exits 2)")
+            description = "also write one georeferenced mask per source scene: DIR/scenes/<scene>.tif and .png")
     private boolean stitch;
 
     @Option(names = "--idle", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -92,23 +96,26 @@ public final class ConsumeCommand implements Callable<Integer> {
     private long written;
     private long skipped;
     private String lastTile;
+    private SegmentationScenes scenes;
+    private long scenesWritten;
+    private long scenesIncomplete;
 
     @Override
     public Integer call() {
-        if (stitch) {
-            // Stitching scenes is planned work; refusing beats silently writing less than asked for.
-            throw new ParameterException(spec.commandLine(), "--stitch is not available yet");
-        }
         if (topic.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--topic must not be empty");
         }
         SegmentationFiles files = new SegmentationFiles(out.toAbsolutePath().normalize());
+        scenes = stitch ? new SegmentationScenes(files.dir(), new SceneStitcher()) : null;
         KafkaConsumer<String, byte[]> consumer = openConsumer();
         ConsoleProgress progress = ConsoleProgress.forConsole(spec.commandLine().getOut());
         ShutdownSignal stop = ShutdownSignal.install("consume", SHUTDOWN_GRACE, consumer::wakeup);
         // Closed in reverse order: the progress line, then the consumer, then the hook may let the JVM go.
         try (stop; consumer; progress) {
             boolean stoppedBySignal = consumeUntilDone(consumer, files, progress);
+            if (scenes != null) {
+                flushIncompleteScenes(progress);
+            }
             String why = stoppedBySignal ? "stopped" : "idle for " + DurationConverter.format(idle);
             progress.finish(String.format(Locale.ROOT, "consumed %d segmentation%s into %s (%d skipped; %s)",
                     written, written == 1 ? "" : "s", files.dir(), skipped, why));
@@ -192,6 +199,39 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         written++;
         lastTile = segmentation.getTileId();
+        if (scenes != null && SegmentationScenes.isSceneTile(segmentation)) {
+            stitch(segmentation, progress);
+        }
+    }
+
+    /** Adds the tile to its scene; the tile's own files are written already, so a refusal is only a warning. */
+    private void stitch(Segmentation segmentation, ConsoleProgress progress) {
+        try {
+            scenes.add(segmentation).ifPresent(w -> {
+                scenesWritten++;
+                progress.println(String.format(Locale.ROOT, "scene %s: %dx%d from %d tiles -> %s",
+                        w.scene().sceneId(), w.scene().width(), w.scene().height(), w.scene().tiles(), w.tif()));
+            });
+        } catch (IllegalArgumentException e) {
+            String line = "warning: not stitched: " + ErrorMessages.oneLine(e.getMessage());
+            progress.println(line);
+            LOG.info(line);
+        }
+    }
+
+    private void flushIncompleteScenes(ConsoleProgress progress) {
+        for (SegmentationScenes.Written w : scenes.flushIncomplete()) {
+            scenesWritten++;
+            scenesIncomplete++;
+            String line = String.format(Locale.ROOT,
+                    "warning: scene %s is incomplete: %d of %d pixels had no tile (%d tiles seen); written as"
+                            + " %s with them as nodata", w.scene().sceneId(), w.scene().uncoveredPixels(),
+                    (long) w.scene().width() * w.scene().height(), w.scene().tiles(), w.tif());
+            progress.println(line);
+            LOG.warn(line);
+        }
+        progress.println(String.format(Locale.ROOT, "stitched %d scene%s into %s (%d incomplete)", scenesWritten,
+                scenesWritten == 1 ? "" : "s", scenes.dir(), scenesIncomplete));
     }
 
     private void skip(String where, String key, String reason, ConsoleProgress progress) {

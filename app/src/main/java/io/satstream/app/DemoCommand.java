@@ -101,6 +101,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "inference threads (default: all cores but one)")
     private Integer threads;
 
+    @Option(names = "--features", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also vectorise masks to GeoJSON on the segmentation-features topic (default: on)")
+    private boolean features;
+
     @Option(names = "--checkpoint-interval", paramLabel = "TIME", converter = DurationConverter.class,
             defaultValue = "2s", description = "Flink checkpoint interval = commit interval of the output (default: ${DEFAULT-VALUE})")
     private Duration checkpointInterval;
@@ -149,6 +153,8 @@ public final class DemoCommand implements Callable<Integer> {
                     .tilesTopic(topics.tiles())
                     .segmentationsTopic(topics.segmentations())
                     .dlqTopic(topics.tilesDlq())
+                    .features(features)
+                    .featuresTopic(topics.segmentationFeatures())
                     .modelStoreDir(store.root().toString())
                     .modelName(MODEL_NAME)
                     .runtime(runtime)

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Runs one feed into the tiles topic, with progress.", ""},
         synopsisSubcommandLabel = "FEED",
-        subcommands = {IngestCommand.Synthetic.class})
+        subcommands = {IngestCommand.Synthetic.class, IngestFilesCommand.class, IngestStacCommand.class,
+            IngestXyzCommand.class})
 public final class IngestCommand implements Runnable {
     @Spec
     private CommandSpec spec;

@@ -101,8 +101,8 @@ class SatstreamCliTest {
                         "satstream consume", "'localhost' is not HOST:PORT"),
                 Arguments.of(new String[] {"consume", "--bootstrap", "127.0.0.1:9", "--out", out, "--idle", "soon"},
                         "satstream consume", "'soon' is not a duration"),
-                Arguments.of(new String[] {"consume", "--bootstrap", "127.0.0.1:9", "--out", out, "--stitch"},
-                        "satstream consume", "--stitch is not available yet"),
+                Arguments.of(new String[] {"consume", "--bootstrap", "127.0.0.1:9", "--out", out, "--stitch", "--topic", ""},
+                        "satstream consume", "--topic must not be empty"),
                 Arguments.of(new String[] {"doctor", "extra"}, "satstream doctor", "unmatched argument"));
     }
 

@@ -20,13 +20,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class SatstreamTopics {
 
     /** Topic names; defaults are CONTRACT.md's. */
-    public record Names(String tiles, String segmentations, String modelEvents, String tilesDlq) {
+    public record Names(String tiles, String segmentations, String modelEvents, String tilesDlq,
+            String segmentationFeatures) {
+        /** With the default {@code segmentation-features} topic. */
+        public Names(String tiles, String segmentations, String modelEvents, String tilesDlq) {
+            this(tiles, segmentations, modelEvents, tilesDlq, "segmentation-features");
+        }
+
         public static Names defaults() {
-            return new Names("tiles", "segmentations", "model-events", "tiles-dlq");
+            return new Names("tiles", "segmentations", "model-events", "tiles-dlq", "segmentation-features");
         }
 
         public List<String> all() {
-            return List.of(tiles, segmentations, modelEvents, tilesDlq);
+            return List.of(tiles, segmentations, modelEvents, tilesDlq, segmentationFeatures);
         }
     }
 
@@ -48,6 +54,7 @@ public final class SatstreamTopics {
         wanted.add(new NewTopic(names.tiles(), partitions, (short) 1).configs(pixels));
         wanted.add(new NewTopic(names.segmentations(), partitions, (short) 1).configs(pixels));
         wanted.add(new NewTopic(names.tilesDlq(), partitions, (short) 1).configs(pixels));
+        wanted.add(new NewTopic(names.segmentationFeatures(), partitions, (short) 1).configs(pixels));
         wanted.add(new NewTopic(names.modelEvents(), 1, (short) 1)
                 .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", "1048576")));
         try {

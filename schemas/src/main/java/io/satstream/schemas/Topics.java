@@ -6,6 +6,8 @@ public final class Topics {
     public static final String SEGMENTATIONS = "segmentations";
     public static final String MODEL_EVENTS = "model-events";
     public static final String TILES_DLQ = "tiles-dlq";
+    /** Vectorised segmentations: GeoJSON polygons per class, keyed by tile id. */
+    public static final String SEGMENTATION_FEATURES = "segmentation-features";
 
     private Topics() {}
 }

@@ -1,5 +1,8 @@
 package io.satstream.jobs;
 
+import io.satstream.jobs.features.FeatureRecord;
+import io.satstream.jobs.features.FeatureRecordSerializer;
+import io.satstream.jobs.features.VectorizeFunction;
 import io.satstream.jobs.internal.MicroBatchInferenceOperator;
 import io.satstream.jobs.internal.RawTileDeserializationSchema;
 import io.satstream.jobs.internal.RejectedRecordSerializer;
@@ -31,8 +34,12 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <pre>
  * KafkaSource(tiles) → decode + validate → micro-batch + inference → KafkaSink(segmentations), exactly-once
+ *                           │                                      └─→ vectorise → KafkaSink(segmentation-features)
  *                           └──────────────── rejected ─────────────→ KafkaSink(tiles-dlq), exactly-once
  * </pre>
+ *
+ * The vectorising branch (optional, {@link SegmentationJobConfig#featuresEnabled()}) runs in its own
+ * task so polygonising never slows inference.
  *
  * Source offsets live in Flink checkpoints and both sinks are transactional, so with
  * {@code read_committed} readers every tile appears exactly once in {@code segmentations} or
@@ -99,6 +106,21 @@ public final class SegmentationJob {
                         .setKafkaProducerConfig(producerProperties(cfg))
                         .build())
                 .name("segmentations-sink").uid("segmentations-sink");
+
+        if (cfg.featuresEnabled()) {
+            segmented.flatMap(new VectorizeFunction())
+                    .returns(TypeInformation.of(FeatureRecord.class))
+                    .name("vectorize").uid("vectorize")
+                    .startNewChain()
+                    .sinkTo(KafkaSink.<FeatureRecord>builder()
+                            .setBootstrapServers(cfg.bootstrapServers())
+                            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                            .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-features")
+                            .setRecordSerializer(new FeatureRecordSerializer(cfg.featuresTopic()))
+                            .setKafkaProducerConfig(producerProperties(cfg))
+                            .build())
+                    .name("features-sink").uid("features-sink");
+        }
 
         decoded.getSideOutput(DLQ).union(segmented.getSideOutput(DLQ))
                 .sinkTo(KafkaSink.<RejectedRecord>builder()

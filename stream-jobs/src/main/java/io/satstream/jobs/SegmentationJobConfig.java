@@ -29,6 +29,8 @@ public final class SegmentationJobConfig implements Serializable {
     private final String tilesTopic;
     private final String segmentationsTopic;
     private final String dlqTopic;
+    private final String featuresTopic;
+    private final boolean featuresEnabled;
     private final String groupId;
     private final String transactionalIdPrefix;
     private final String modelStoreDir;
@@ -48,6 +50,8 @@ public final class SegmentationJobConfig implements Serializable {
         this.tilesTopic = b.tilesTopic;
         this.segmentationsTopic = b.segmentationsTopic;
         this.dlqTopic = b.dlqTopic;
+        this.featuresTopic = b.featuresTopic;
+        this.featuresEnabled = b.features;
         this.groupId = b.groupId;
         this.transactionalIdPrefix = b.transactionalIdPrefix;
         this.modelStoreDir = b.modelStoreDir;
@@ -79,6 +83,9 @@ public final class SegmentationJobConfig implements Serializable {
     public String tilesTopic() { return tilesTopic; }
     public String segmentationsTopic() { return segmentationsTopic; }
     public String dlqTopic() { return dlqTopic; }
+    public String featuresTopic() { return featuresTopic; }
+    /** Whether masks are also vectorised to GeoJSON on {@link #featuresTopic()}. */
+    public boolean featuresEnabled() { return featuresEnabled; }
     public String groupId() { return groupId; }
     public String transactionalIdPrefix() { return transactionalIdPrefix; }
     public String modelStoreDir() { return modelStoreDir; }
@@ -99,6 +106,8 @@ public final class SegmentationJobConfig implements Serializable {
         private String tilesTopic = Topics.TILES;
         private String segmentationsTopic = Topics.SEGMENTATIONS;
         private String dlqTopic = Topics.TILES_DLQ;
+        private String featuresTopic = Topics.SEGMENTATION_FEATURES;
+        private boolean features;
         private String groupId = "satstream-segmentation";
         private String transactionalIdPrefix = "satstream-segmentation";
         private String modelStoreDir;
@@ -117,6 +126,9 @@ public final class SegmentationJobConfig implements Serializable {
         public Builder tilesTopic(String v) { tilesTopic = v; return this; }
         public Builder segmentationsTopic(String v) { segmentationsTopic = v; return this; }
         public Builder dlqTopic(String v) { dlqTopic = v; return this; }
+        public Builder featuresTopic(String v) { featuresTopic = v; return this; }
+        /** Also vectorise every mask to GeoJSON polygons per class (default off). */
+        public Builder features(boolean v) { features = v; return this; }
         public Builder groupId(String v) { groupId = v; return this; }
         public Builder transactionalIdPrefix(String v) { transactionalIdPrefix = v; return this; }
         public Builder modelStoreDir(String v) { modelStoreDir = v; return this; }
@@ -142,7 +154,7 @@ public final class SegmentationJobConfig implements Serializable {
                 problems.add("modelStoreDir is required (directory of the model store)");
             }
             for (String[] t : new String[][] {{"tilesTopic", tilesTopic}, {"segmentationsTopic", segmentationsTopic},
-                    {"dlqTopic", dlqTopic}, {"groupId", groupId}, {"transactionalIdPrefix", transactionalIdPrefix},
+                    {"dlqTopic", dlqTopic}, {"featuresTopic", featuresTopic}, {"groupId", groupId}, {"transactionalIdPrefix", transactionalIdPrefix},
                     {"modelName", modelName}}) {
                 if (t[1] == null || t[1].isBlank()) {
                     problems.add(t[0] + " must not be empty");
@@ -175,6 +187,10 @@ public final class SegmentationJobConfig implements Serializable {
             }
             if (tilesTopic != null && (tilesTopic.equals(segmentationsTopic) || tilesTopic.equals(dlqTopic))) {
                 problems.add("the tiles topic must differ from the output topics");
+            }
+            if (features && featuresTopic != null && (featuresTopic.equals(tilesTopic)
+                    || featuresTopic.equals(segmentationsTopic) || featuresTopic.equals(dlqTopic))) {
+                problems.add("the features topic must differ from the tiles, segmentations and DLQ topics");
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("invalid segmentation job config: " + String.join("; ", problems));

@@ -70,19 +70,19 @@ class SegmentationJobExactlyOnceITCase {
     @Test
     void everyTileExactlyOnceAcrossAnInjectedFailure() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        SatstreamTopics.Names topics = new SatstreamTopics.Names(
-                "tiles-" + run, "segmentations-" + run, "model-events-" + run, "tiles-dlq-" + run);
+        SatstreamTopics.Names topics = new SatstreamTopics.Names("tiles-" + run, "segmentations-" + run,
+                "model-events-" + run, "tiles-dlq-" + run, "features-" + run);
         String bootstrap = KafkaTestBroker.bootstrapServers();
         SatstreamTopics.ensure(bootstrap, topics, 2);
 
         Map<String, String> expectedDlqStage = new LinkedHashMap<>();
         List<String> goodKeys = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-            for (int i = 0; i < 240; i++) {
+            for (int i = 0; i < 480; i++) {
                 String id = String.format("tile-%s-%04d", run, i);
                 goodKeys.add(id);
                 send(producer, topics.tiles(), id, AvroCodec.tile().encode(TestTiles.rgb(id, 32, 32, i)));
-                if (i % 60 == 30) {
+                if (i % 120 == 30) {
                     String bad = "garbage-" + i;
                     expectedDlqStage.put(bad, "decode");
                     send(producer, topics.tiles(), bad, ("not a tile " + i).getBytes(StandardCharsets.UTF_8));
@@ -106,6 +106,8 @@ class SegmentationJobExactlyOnceITCase {
                 .tilesTopic(topics.tiles())
                 .segmentationsTopic(topics.segmentations())
                 .dlqTopic(topics.tilesDlq())
+                .features(true)
+                .featuresTopic(topics.segmentationFeatures())
                 .groupId("it-" + run)
                 .transactionalIdPrefix("it-" + run)
                 .modelStoreDir(storeDir.toString())
@@ -118,7 +120,7 @@ class SegmentationJobExactlyOnceITCase {
                 .parallelism(2)
                 .build();
 
-        FailOnceAfterCommit.reset(150);
+        FailOnceAfterCommit.reset(100);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SegmentationJob.configureEnvironment(env, cfg);
         SegmentationJob.build(env, cfg, raw -> raw.map(new FailOnceAfterCommit()).name("failure-injector"));
@@ -145,6 +147,16 @@ class SegmentationJobExactlyOnceITCase {
             assertThat(jpeg.getHeight()).isEqualTo(658);
             assertThat(jpeg.getMask().remaining()).isEqualTo(682 * 658);
             assertThat(jpeg.getClassPixelCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(682L * 658);
+
+            // The vectorised branch: one GeoJSON collection per georeferenced segmentation, exactly once too.
+            List<ConsumerRecord<byte[], byte[]>> features = readCommitted(bootstrap, topics.segmentationFeatures());
+            List<String> featureKeys = features.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+            List<String> georeferenced = new ArrayList<>(goodKeys);
+            georeferenced.remove("real-jpeg"); // a plain JPEG has no georeference, so no features
+            assertThat(featureKeys).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(georeferenced);
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(features.get(0).value());
+            assertThat(json.get("type").asText()).isEqualTo("FeatureCollection");
+            assertThat(json.get("features").size()).isPositive();
         } finally {
             job.cancel().get();
         }
@@ -178,8 +190,10 @@ class SegmentationJobExactlyOnceITCase {
                 FAILED = true;
                 throw new IllegalStateException("injected failure after " + SEEN.get() + " records");
             }
-            // Slow down a little so that several checkpoints complete while tiles flow.
-            Thread.sleep(5);
+            if (!FAILED) {
+                // Until the failure, go slowly so that checkpoints complete while tiles still flow.
+                Thread.sleep(20);
+            }
             return value;
         }
 
@@ -226,6 +240,26 @@ class SegmentationJobExactlyOnceITCase {
                         out.dlqErrors.put(key, header(r, Headers.ERROR));
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
         return out;

@@ -2,12 +2,14 @@ package io.satstream.app.bench;
 
 import io.satstream.app.BootstrapServersConverter;
 import io.satstream.app.ConsoleProgress;
+import io.satstream.app.DurationConverter;
 import io.satstream.app.WorkDirOption;
 import io.satstream.jobs.SegmentationJobConfig;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +55,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--tile-size", paramLabel = "PX", defaultValue = "256", description = "tile side in pixels (default: ${DEFAULT-VALUE})")
     private int tileSize;
 
+    @Option(names = "--checkpoint-interval", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "2s",
+            description = "checkpoint (= commit) interval of the job, as in the demo (default: ${DEFAULT-VALUE})")
+    private Duration checkpointInterval;
+
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = BootstrapServersConverter.class, description = "use this Kafka instead of an embedded broker")
     private String bootstrap;
 
@@ -68,7 +74,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PipelineBenchmark.Settings settings = new PipelineBenchmark.Settings(n, batchSize, t, tileSize,
-                quick ? 5 : 15, bootstrap);
+                quick ? 5 : 15, bootstrap, checkpointInterval);
         PipelineBenchmark.Result result;
         try (ConsoleProgress progress = ConsoleProgress.forConsole(out)) {
             result = new PipelineBenchmark(workDir, settings, progress).run();

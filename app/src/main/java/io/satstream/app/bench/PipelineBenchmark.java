@@ -53,7 +53,8 @@ public final class PipelineBenchmark {
     private static final String MODEL = "unet";
 
     /** What to run. */
-    public record Settings(int tiles, int batchSize, int threads, int tileSize, int latencySeconds, String bootstrap) {}
+    public record Settings(int tiles, int batchSize, int threads, int tileSize, int latencySeconds, String bootstrap,
+            Duration checkpointInterval) {}
 
     /** The numbers; field names are the JSON contract of {@code bench pipeline}. */
     public record Result(
@@ -101,7 +102,6 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     /** Rounds of the raw measurement, before and again after the end-to-end phase. */
     static final int RAW_ROUNDS = 3;
 
@@ -225,7 +225,7 @@ public final class PipelineBenchmark {
                 .runtime("onnxruntime")
                 .intraOpThreads(settings.threads())
                 .batchMaxSize(settings.batchSize())
-                .checkpointInterval(CHECKPOINT_INTERVAL)
+                .checkpointInterval(settings.checkpointInterval())
                 .build();
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> segmentedAt = new ConcurrentLinkedQueue<>();
@@ -297,7 +297,7 @@ public final class PipelineBenchmark {
             double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return new Result(round(raw), round(e2e), Math.round(e2e / raw * 1000) / 1000.0, settings.batchSize(),
                     "onnxruntime", round(percentile(sorted, 50)), round(percentile(sorted, 99)), settings.threads(),
-                    settings.tileSize(), total - (int) c0, MODEL, CHECKPOINT_INTERVAL.toMillis(), round(rate),
+                    settings.tileSize(), total - (int) c0, MODEL, settings.checkpointInterval().toMillis(), round(rate),
                     sorted.length, round(processing),
                     Math.round(inferenceMicros.stream().mapToLong(Long::longValue).average().orElse(0) / 10) / 100.0,
                     List.of(), Runtime.getRuntime().availableProcessors(), Instant.now().toString());

@@ -92,7 +92,8 @@ public final class SegmentationFiles {
         return out;
     }
 
-    private static void writeAtomically(Path target, byte[] content) {
+    /** Writes aside, then renames, so a reader never sees a half-written file. */
+    static void writeAtomically(Path target, byte[] content) {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".part");
         try {
             Files.write(tmp, content);

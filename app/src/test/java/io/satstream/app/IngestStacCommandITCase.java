@@ -1,0 +1,242 @@
+package io.satstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.satstream.app.internal.UsageErrorHandler;
+import io.satstream.jobs.SegmentationJob;
+import io.satstream.jobs.SegmentationJobConfig;
+import io.satstream.kafka.SatstreamTopics;
+import io.satstream.kafka.testing.KafkaTestBroker;
+import io.satstream.modelstore.ManifestDraft;
+import io.satstream.modelstore.ModelManifest;
+import io.satstream.modelstore.ModelStore;
+import io.satstream.models.InputSpec;
+import io.satstream.models.LabeledSample;
+import io.satstream.models.SegmentationNet;
+import io.satstream.models.SupervisedTrainer;
+import io.satstream.models.TrainedModel;
+import io.satstream.models.TrainingOptions;
+import io.satstream.schemas.AvroCodec;
+import io.satstream.schemas.Segmentation;
+import io.satstream.schemas.Tile;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/**
+ * The issue's acceptance "the Planet STAC catalogue ingests end to end": {@code ingest stac --catalog
+ * collection.json --once --bands red,green,blue} puts all 5 items' tiles on a topic, a rerun adds none,
+ * and the SegmentationJob on a MiniCluster turns every one of them into a segmentation carrying the
+ * tile's georeference and placement.
+ */
+class IngestStacCommandITCase {
+    private static final List<String> PLANET = List.of("20170831_172754_101c", "2017831_195552_SS02",
+            "20170831_195425_SS02", "20170831_162740_ssc1d1", "Houston-East-20170831-103f-100d-0f4f-RGB");
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path work;
+
+    @Test
+    void planetCatalogueBecomesTilesAndThenSegmentations() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SatstreamTopics.Names topics = new SatstreamTopics.Names("tiles-" + run, "segmentations-" + run,
+                "model-events-" + run, "tiles-dlq-" + run);
+        String bootstrap = KafkaTestBroker.bootstrapServers();
+        SatstreamTopics.ensure(bootstrap, topics, 2);
+        String catalog = sharedData().resolve("planet-disaster-stac/collection.json").toString();
+        String[] args = {"--bootstrap", bootstrap, "--catalog", catalog, "--once", "--bands", "red,green,blue",
+            "--tile-size", "128", "--overlap", "16", "--topic", topics.tiles(), "--work-dir", work.toString()};
+
+        Result first = stac(args);
+        Result second = stac(args);
+
+        assertThat(first.code).as(first.out + first.err).isZero();
+        assertThat(first.out).contains("items 5 | ingested 5 | skipped 0 | rejected 0 | tiles 45").contains("(exhausted)");
+        assertThat(second.code).as(second.err).isZero();
+        assertThat(second.out).contains("items 5 | ingested 0 | skipped 5 | rejected 0 | tiles 0");
+
+        Map<String, Tile> tiles = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, topics.tiles(), 45, Duration.ofSeconds(30))) {
+            Tile t = AvroCodec.tile().decode(r.value());
+            assertThat(tiles.put(t.getTileId(), t)).as("tile id once").isNull();
+        }
+        assertThat(tiles).hasSize(45);
+        assertThat(tiles.values()).extracting(Tile::getSceneId).containsOnlyElementsOf(PLANET);
+        assertThat(tiles.values()).allSatisfy(t -> assertThat(t.getBands()).containsExactly("red", "green", "blue"));
+
+        Path store = work.resolve("models");
+        createRgbModel(store);
+        SegmentationJobConfig cfg = SegmentationJobConfig.builder()
+                .bootstrapServers(bootstrap)
+                .tilesTopic(topics.tiles())
+                .segmentationsTopic(topics.segmentations())
+                .dlqTopic(topics.tilesDlq())
+                .groupId("stac-it-" + run)
+                .transactionalIdPrefix("stac-it-" + run)
+                .modelStoreDir(store.toString())
+                .modelName("unet")
+                .runtime("onnxruntime")
+                .intraOpThreads(1)
+                .batchMaxSize(4)
+                .batchMaxWait(Duration.ofMillis(20))
+                .checkpointInterval(Duration.ofMillis(300))
+                .parallelism(1)
+                .build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SegmentationJob.configureEnvironment(env, cfg);
+        SegmentationJob.build(env, cfg);
+        JobClient job = env.executeAsync("stac-e2e-it");
+        Map<String, Segmentation> segmentations = new HashMap<>();
+        try {
+            for (ConsumerRecord<byte[], byte[]> r : readCommitted(bootstrap, List.of(topics.segmentations(),
+                    topics.tilesDlq()), 45, Duration.ofSeconds(120))) {
+                assertThat(r.topic()).as("nothing in the DLQ").isEqualTo(topics.segmentations());
+                Segmentation s = AvroCodec.segmentation().decode(r.value());
+                assertThat(segmentations.put(s.getTileId(), s)).as("segmentation once").isNull();
+            }
+            assertThat(segmentations).as("segmentations; job status %s", job.getJobStatus().get()).hasSize(45);
+        } finally {
+            job.cancel().get();
+        }
+        assertThat(segmentations.keySet()).containsExactlyInAnyOrderElementsOf(tiles.keySet());
+        for (Segmentation s : segmentations.values()) {
+            Tile t = tiles.get(s.getTileId());
+            assertThat(s.getSceneId()).isEqualTo(t.getSceneId());
+            assertThat(s.getGeoref()).isEqualTo(t.getGeoref());
+            assertThat(s.getGeoref().getEpsg()).isIn(32615, 3857);
+            assertThat(s.getPlacement()).isEqualTo(t.getPlacement());
+            assertThat(s.getWidth()).isEqualTo(128);
+            assertThat(s.getMask().remaining()).isEqualTo(128 * 128);
+        }
+    }
+
+    @Test
+    void wrongArgumentsAreOneLineAndExitTwo() {
+        Result both = stac("--bootstrap", "127.0.0.1:9", "--catalog", "x.json", "--api", "http://h/");
+        assertThat(both.code).isEqualTo(2);
+        assertThat(both.err.lines().toList()).singleElement().asString().contains("exactly one of --catalog and --api");
+        Result overlap = stac("--bootstrap", "127.0.0.1:9", "--api", "http://h/", "--tile-size", "64", "--overlap", "40");
+        assertThat(overlap.code).isEqualTo(2);
+        assertThat(overlap.err.lines().toList()).singleElement().asString().contains("overlap");
+        Result missing = stac("--bootstrap", "127.0.0.1:9", "--catalog", work.resolve("nope.json").toString());
+        assertThat(missing.code).isEqualTo(2);
+        assertThat(missing.err).contains("no such file");
+
+        Result tooMany = xyz("--bootstrap", "127.0.0.1:9", "--url", "http://h/{z}/{x}/{y}.png", "--bbox",
+                "-10,-10,10,10", "--zoom", "12", "--max-tiles", "100");
+        assertThat(tooMany.code).isEqualTo(2);
+        assertThat(tooMany.err.lines().toList()).singleElement().asString().contains("more than --max-tiles 100");
+        Result badUrl = xyz("--bootstrap", "127.0.0.1:9", "--url", "http://h/tiles", "--bbox", "0,0,1,1", "--zoom", "3");
+        assertThat(badUrl.code).isEqualTo(2);
+        assertThat(badUrl.err).contains("{z}");
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result stac(String... args) {
+        return execute(new CommandLine(new IngestStacCommand()), args);
+    }
+
+    private static Result xyz(String... args) {
+        return execute(new CommandLine(new IngestXyzCommand()), args);
+    }
+
+    private static Result execute(CommandLine cmd, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        cmd.setParameterExceptionHandler(new UsageErrorHandler());
+        int code = cmd.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static void createRgbModel(Path storeDir) {
+        List<String> classes = List.of("water", "vegetation", "bare_soil", "road", "building", "cloud");
+        ModelStore store = ModelStore.open(storeDir);
+        try (TrainedModel trained = new SupervisedTrainer().train(new SegmentationNet.Config(3, classes.size(), 8),
+                InputSpec.rgbUint8(64), rnd -> {
+                    byte[] pixels = new byte[3 * 32 * 32];
+                    rnd.nextBytes(pixels);
+                    byte[] labels = new byte[32 * 32];
+                    for (int i = 0; i < labels.length; i++) {
+                        labels[i] = (byte) ((pixels[i] & 0xFF) % classes.size());
+                    }
+                    return new LabeledSample(pixels, labels, 32, 32);
+                }, new TrainingOptions(2, 2, 32, 1e-2f, 3L))) {
+            ModelManifest m = store.register("unet", trained.onnx(), ManifestDraft.forTrained(trained, "test", null, classes));
+            store.promote("unet", m.version());
+        }
+    }
+
+    private static Path sharedData() {
+        for (Path p : List.of(Path.of("../../shared/data"), Path.of("../shared/data"))) {
+            if (Files.isDirectory(p)) {
+                return p.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("../shared/data not found beside the repository");
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected,
+            Duration timeout) {
+        return read(bootstrap, List.of(topic), expected, timeout, "read_uncommitted");
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, List<String> topics,
+            int expected, Duration timeout) {
+        return read(bootstrap, topics, expected, timeout, "read_committed");
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, List<String> topics, int expected,
+            Duration timeout, String isolation) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
+        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = topics.stream().flatMap(t -> c.partitionsFor(t).stream()
+                    .map(i -> new TopicPartition(t, i.partition()))).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            // a duplicate, if any, would follow soon after the last expected record
+            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < settle) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}

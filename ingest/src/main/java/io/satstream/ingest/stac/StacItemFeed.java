@@ -1,0 +1,371 @@
+package io.satstream.ingest.stac;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.satstream.ingest.TileFeed;
+import io.satstream.ingest.TileProducer;
+import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.stac.internal.AssetSelector;
+import io.satstream.ingest.stac.internal.BandNames;
+import io.satstream.ingest.stac.internal.BandSelection;
+import io.satstream.ingest.tiling.SceneRef;
+import io.satstream.ingest.tiling.Tiler;
+import io.satstream.raster.RasterDecodeException;
+import io.satstream.raster.RasterDecoder;
+import io.satstream.raster.RasterImage;
+import io.satstream.schemas.Tile;
+
+/**
+ * Turns STAC items into tiles: for each item (from a static catalogue walk or from API polls) it picks an
+ * asset ({@link AssetChoice}), downloads it ({@link HrefFetcher}: size limit, timeout), decodes it whatever
+ * its declared media type, names the bands from the catalogue ({@code eo:bands}; the TIFF's own guess
+ * only for plain RGB), keeps the requested bands in the requested order, and cuts it with the {@link Tiler}:
+ * scene id = item id (characters other than letters, digits, {@code . _ -} become {@code _}), acquiredAt =
+ * item datetime, attributes {@code stac:item}, {@code stac:collection}, {@code stac:asset}.
+ *
+ * <p>Idempotent through the {@link IngestLedger}: an item whose version (its {@code updated} property, else
+ * its datetime) is committed is skipped. An item that cannot be ingested (no such asset or band, asset
+ * unreachable, bad raster, a tile too big for Kafka) is logged, written to the ledger as rejected, counted,
+ * and the feed goes on; only a bad raster stays rejected on the next run, unreachable assets are tried again.
+ * When a scene's last tile has been handed out, the next call tells the {@link SceneCommitter}, which makes
+ * the scene durable (the ledger line comes only after that). Not thread-safe, like every {@link TileFeed}.
+ */
+public final class StacItemFeed implements TileFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(StacItemFeed.class);
+    /** Tiles share Kafka requests with their record framing; keep this much room for it. */
+    static final long RECORD_OVERHEAD_BYTES = 64 * 1024;
+    /** Prefix of rejection reasons that a later run retries (the asset may be reachable then). */
+    static final String UNREACHABLE = "asset unreachable: ";
+    /** Items looked at per call of {@link #next()} before it yields (skips and rejections are quick). */
+    private static final int ITEMS_PER_CALL = 64;
+
+    /** Counters for a progress line; {@code tiles} counts tiles handed out. */
+    public record Stats(long seen, long ingested, long skipped, long rejected, long tiles) {}
+
+    private final String name;
+    private final ItemSource source;
+    private final AssetChoice choice;
+    private final HrefFetcher fetcher;
+    private final RasterDecoder decoder;
+    private final Tiler tiler;
+    private final IngestLedger ledger;
+    private final SceneCommitter committer;
+
+    private final AtomicLong seen = new AtomicLong();
+    private final AtomicLong ingested = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong tilesOut = new AtomicLong();
+
+    private Current current;
+
+    private StacItemFeed(Builder b) {
+        this.name = b.name;
+        this.source = b.source;
+        this.choice = b.choice;
+        this.fetcher = b.fetcher;
+        this.decoder = b.decoder;
+        this.tiler = b.tiler;
+        this.ledger = b.ledger;
+        this.committer = b.committer;
+    }
+
+    /** A feed over every item of a static catalogue (walked lazily); exhausted after the last one. */
+    public static Builder catalog(StacCatalogWalker walker, URI root) {
+        Iterator<StacItem> items = walker.walk(root);
+        return new Builder("stac", new ItemSource() {
+            @Override
+            public Optional<StacItem> next() {
+                return items.hasNext() ? Optional.of(items.next()) : Optional.empty();
+            }
+
+            @Override
+            public boolean exhausted() {
+                return !items.hasNext();
+            }
+
+            @Override
+            public void done(StacItem item) {
+                // a static walk has no cursor: the ledger alone remembers
+            }
+        });
+    }
+
+    /**
+     * A feed over STAC API searches: polls now, then every {@code interval} (or only once when
+     * {@code once}), finishing each poll's items in datetime order and moving the poller's cursor as it goes.
+     */
+    public static Builder search(StacSearchPoller poller, Duration interval, boolean once) {
+        return search(poller, interval, once, System::nanoTime);
+    }
+
+    static Builder search(StacSearchPoller poller, Duration interval, boolean once, LongSupplier nanoClock) {
+        return new Builder("stac-api", new PollSource(poller, interval, once, nanoClock));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Stats stats() {
+        return new Stats(seen.get(), ingested.get(), skipped.get(), rejected.get(), tilesOut.get());
+    }
+
+    @Override
+    public Optional<Tile> next() {
+        if (current != null && current.tiles.hasNext()) {
+            tilesOut.incrementAndGet();
+            return Optional.of(current.tiles.next());
+        }
+        finishCurrent();
+        for (int i = 0; i < ITEMS_PER_CALL; i++) {
+            Optional<StacItem> item = source.next();
+            if (item.isEmpty()) {
+                return Optional.empty();
+            }
+            seen.incrementAndGet();
+            if (start(item.get()) && current.tiles.hasNext()) {
+                tilesOut.incrementAndGet();
+                return Optional.of(current.tiles.next());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Hands the finished scene to the committer; exhausted only once the last one is committed. */
+    @Override
+    public boolean exhausted() {
+        if (current != null && current.tiles.hasNext()) {
+            return false;
+        }
+        finishCurrent();
+        return source.exhausted();
+    }
+
+    @Override
+    public void close() {
+        // A scene whose tiles were not all handed out stays uncommitted: the next run sends it again.
+        current = null;
+    }
+
+    /** Prepares the item's tiles; false when it was skipped or rejected. */
+    private boolean start(StacItem item) {
+        String sceneId = sceneId(item.id());
+        String fingerprint = fingerprint(item);
+        String src = "stac:" + item.documentUri();
+        if (ledger.isIngested(sceneId, fingerprint) || (ledger.isRejected(sceneId, fingerprint)
+                && ledger.latest(sceneId).map(e -> e.reason() == null || !e.reason().startsWith(UNREACHABLE))
+                        .orElse(false))) {
+            skipped.incrementAndGet();
+            source.done(item);
+            return false;
+        }
+        AssetSelector.Result selected = AssetSelector.select(item, choice);
+        if (!selected.found()) {
+            return reject(item, sceneId, src, fingerprint, selected.reason());
+        }
+        StacAsset asset = selected.asset();
+        byte[] bytes;
+        try {
+            bytes = fetcher.get(asset.href());
+        } catch (FetchException e) {
+            return reject(item, sceneId, src, fingerprint, UNREACHABLE + e.getMessage());
+        }
+        RasterImage image;
+        try {
+            RasterImage decoded = decoder.decode(bytes);
+            bytes = null; // the encoded copy is not needed while tiling
+            List<String> names = BandNames.resolve(item, asset, decoded);
+            image = BandSelection.apply(decoded, names, choice.bands());
+        } catch (RasterDecodeException | IllegalArgumentException e) {
+            return reject(item, sceneId, src, fingerprint, "asset " + asset.key() + " (" + asset.href() + "): "
+                    + e.getMessage());
+        }
+        int size = tiler.settings().tileSize();
+        long tileBytes = (long) size * size * image.bandCount() * RasterImage.bytesPerSample(image.dataType());
+        if (tileBytes > TileProducer.MAX_REQUEST_BYTES - RECORD_OVERHEAD_BYTES) {
+            return reject(item, sceneId, src, fingerprint, "a " + size + "x" + size + " tile of " + image.bandCount()
+                    + " " + image.dataType() + " bands is " + tileBytes + " bytes, more than a Kafka record may"
+                    + " hold (" + (TileProducer.MAX_REQUEST_BYTES - RECORD_OVERHEAD_BYTES) + "); use a smaller"
+                    + " tile size or fewer bands");
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("stac:item", item.id());
+        if (item.collection() != null) {
+            attributes.put("stac:collection", item.collection());
+        }
+        attributes.put("stac:asset", asset.key());
+        SceneRef scene = new SceneRef(sceneId, src, item.datetime(), attributes);
+        int count = tiler.windows(image.width(), image.height()).size();
+        current = new Current(item, scene, fingerprint, tiler.tiles(scene, image), count);
+        LOG.info("item {}: asset {} {}x{} {} {} -> {} tiles", item.id(), asset.key(), image.width(), image.height(),
+                image.dataType(), image.bands(), count);
+        return true;
+    }
+
+    private boolean reject(StacItem item, String sceneId, String src, String fingerprint, String reason) {
+        LOG.warn("item {} rejected: {}", item.id(), reason);
+        ledger.markRejected(sceneId, src, fingerprint, reason);
+        rejected.incrementAndGet();
+        source.done(item);
+        return false;
+    }
+
+    private void finishCurrent() {
+        if (current == null) {
+            return;
+        }
+        Current done = current;
+        current = null;
+        if (!committer.sceneSent(done.scene, done.fingerprint, done.count)) {
+            // Kafka refused tiles: stop here, unrecorded and with the cursor before the item, so a rerun sends it
+            throw new IllegalStateException("item " + done.item.id() + ": not every tile was acknowledged by Kafka;"
+                    + " it was not recorded and the next run sends it again");
+        }
+        ingested.incrementAndGet();
+        source.done(done.item);
+    }
+
+    /** The scene id for an item id: file- and key-safe. */
+    public static String sceneId(String itemId) {
+        return itemId.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** The version of an item the ledger compares: its {@code updated} time, else its datetime. */
+    public static String fingerprint(StacItem item) {
+        return item.property("updated").map(u -> "updated=" + u)
+                .orElse("datetime=" + (item.datetime() == null ? "none" : item.datetime().toString()));
+    }
+
+    private record Current(StacItem item, SceneRef scene, String fingerprint, Iterator<Tile> tiles, int count) {}
+
+    /** Where items come from. */
+    interface ItemSource {
+        Optional<StacItem> next();
+
+        boolean exhausted();
+
+        /** The item is finished with (ingested, skipped or rejected). */
+        void done(StacItem item);
+    }
+
+    /** Items from successive searches. */
+    static final class PollSource implements ItemSource {
+        private final StacSearchPoller poller;
+        private final long intervalNanos;
+        private final boolean once;
+        private final LongSupplier clock;
+        private final Deque<StacItem> buffer = new ArrayDeque<>();
+        private boolean polled;
+        private long nextPollAt;
+
+        PollSource(StacSearchPoller poller, Duration interval, boolean once, LongSupplier clock) {
+            this.poller = Objects.requireNonNull(poller, "poller");
+            this.intervalNanos = interval.toNanos();
+            this.once = once;
+            this.clock = clock;
+        }
+
+        @Override
+        public Optional<StacItem> next() {
+            if (buffer.isEmpty() && !(once && polled) && (!polled || clock.getAsLong() - nextPollAt >= 0)) {
+                poll();
+            }
+            return Optional.ofNullable(buffer.poll());
+        }
+
+        private void poll() {
+            boolean first = !polled;
+            polled = true;
+            nextPollAt = clock.getAsLong() + intervalNanos;
+            try {
+                buffer.addAll(poller.poll());
+            } catch (FetchException | StacFormatException e) {
+                if (once || first) {
+                    throw e; // nothing to fall back on: the caller reports it
+                }
+                LOG.warn("STAC search poll failed, trying again in {} s: {}", intervalNanos / 1_000_000_000,
+                        e.getMessage());
+            }
+        }
+
+        @Override
+        public boolean exhausted() {
+            return once && polled && buffer.isEmpty();
+        }
+
+        @Override
+        public void done(StacItem item) {
+            poller.advance(item.datetime());
+        }
+    }
+
+    public static final class Builder {
+        private final String name;
+        private final ItemSource source;
+        private AssetChoice choice = AssetChoice.byRole();
+        private HrefFetcher fetcher;
+        private RasterDecoder decoder = new RasterDecoder();
+        private Tiler tiler;
+        private IngestLedger ledger;
+        private SceneCommitter committer;
+
+        private Builder(String name, ItemSource source) {
+            this.name = name;
+            this.source = source;
+        }
+
+        public Builder assets(AssetChoice choice) {
+            this.choice = Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
+        public Builder fetcher(HrefFetcher fetcher) {
+            this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+            return this;
+        }
+
+        public Builder decoder(RasterDecoder decoder) {
+            this.decoder = Objects.requireNonNull(decoder, "decoder");
+            return this;
+        }
+
+        public Builder tiler(Tiler tiler) {
+            this.tiler = Objects.requireNonNull(tiler, "tiler");
+            return this;
+        }
+
+        public Builder ledger(IngestLedger ledger) {
+            this.ledger = Objects.requireNonNull(ledger, "ledger");
+            return this;
+        }
+
+        public Builder committer(SceneCommitter committer) {
+            this.committer = Objects.requireNonNull(committer, "committer");
+            return this;
+        }
+
+        public StacItemFeed build() {
+            Objects.requireNonNull(fetcher, "fetcher");
+            Objects.requireNonNull(tiler, "tiler");
+            Objects.requireNonNull(ledger, "ledger");
+            Objects.requireNonNull(committer, "committer");
+            return new StacItemFeed(this);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.satstream.jobs.features;
+
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.satstream.raster.vector.ClassPolygon;
+import io.satstream.raster.vector.GeoJsonFeatures;
+import io.satstream.raster.vector.MaskVectorizer;
+import io.satstream.raster.vector.PixelGrid;
+import io.satstream.schemas.Segmentation;
+import io.satstream.schemas.TilePlacement;
+
+/**
+ * The conversion behind {@link VectorizeFunction}, free of Flink: one decoded segmentation → its GeoJSON, or
+ * the reason it has none.
+ */
+final class SegmentationFeatures {
+
+    /** The result: GeoJSON bytes, or null with the reason the tile has no features record. */
+    record Result(byte[] geoJson, String skipped) {}
+
+    private final Set<String> skipClassNames;
+    private final double simplifyTolerance;
+    private final long minPixels;
+
+    SegmentationFeatures(Set<String> skipClassNames, double simplifyTolerance, long minPixels) {
+        Set<String> lower = new HashSet<>();
+        skipClassNames.forEach(n -> lower.add(n.toLowerCase(Locale.ROOT)));
+        this.skipClassNames = Set.copyOf(lower);
+        this.simplifyTolerance = simplifyTolerance;
+        this.minPixels = minPixels;
+        new MaskVectorizer.Settings(Set.of(), simplifyTolerance, minPixels); // validates now, not per record
+    }
+
+    Result convert(Segmentation s, String modelVersion) {
+        Integer epsg = PixelGrid.epsgOf(s.getGeoref());
+        if (epsg == null || (s.getGeoref().getGeoTransform() == null && s.getGeoref().getXyz() == null)) {
+            return new Result(null, "not georeferenced");
+        }
+        byte[] mask = bytes(s.getMask());
+        int w = s.getWidth();
+        int h = s.getHeight();
+        if (mask.length != (long) w * h) {
+            return new Result(null, "mask of " + mask.length + " values does not fit " + w + "x" + h);
+        }
+        PixelGrid tileGrid = PixelGrid.of(s.getGeoref(), w, h);
+        // Padding past the scene edge is not imagery: only the part inside the scene is vectorised. Padding is
+        // at the right and bottom, so the origin (and the geotransform) stay the tile's.
+        TilePlacement p = s.getPlacement();
+        int wIn = p == null ? w : Math.max(0, Math.min(w, p.getSceneWidth() - p.getXOffset()));
+        int hIn = p == null ? h : Math.max(0, Math.min(h, p.getSceneHeight() - p.getYOffset()));
+        if (wIn == 0 || hIn == 0) {
+            return new Result(null, "the tile lies outside its scene");
+        }
+        if (wIn < w || hIn < h) {
+            byte[] inner = new byte[wIn * hIn];
+            for (int y = 0; y < hIn; y++) {
+                System.arraycopy(mask, y * w, inner, y * wIn, wIn);
+            }
+            mask = inner;
+        }
+        PixelGrid grid = new PixelGrid(wIn, hIn, tileGrid.geoTransform());
+        List<String> classes = s.getClassNames();
+        Set<Integer> skip = new HashSet<>();
+        for (int i = 0; i < classes.size(); i++) {
+            if (skipClassNames.contains(classes.get(i).toLowerCase(Locale.ROOT))) {
+                skip.add(i);
+            }
+        }
+        List<ClassPolygon> polygons = MaskVectorizer.vectorize(mask, grid,
+                new MaskVectorizer.Settings(skip, simplifyTolerance, minPixels));
+        GeoJsonFeatures.Origin origin = new GeoJsonFeatures.Origin(s.getTileId(), s.getSceneId(),
+                modelVersion != null ? modelVersion : s.getModelName() + "@" + s.getModelVersion(), classes);
+        try {
+            return new Result(GeoJsonFeatures.inWgs84(polygons, epsg, origin, true), null);
+        } catch (IllegalArgumentException e) {
+            return new Result(null, e.getMessage());
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        byte[] out = new byte[view.remaining()];
+        view.get(out);
+        return out;
+    }
+}
