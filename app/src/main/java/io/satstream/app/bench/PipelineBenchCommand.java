@@ -43,7 +43,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.json", description = "write the results here (default: <work-dir>/bench/pipeline.json)")
     private Path outFile;
 
-    @Option(names = "--tiles", paramLabel = "N", description = "tiles in the measured phase (default: 800, --quick 160)")
+    @Option(names = "--tiles", paramLabel = "N", description = "tiles in the measured phase (default: 900, --quick 300)")
     private Integer tiles;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8", description = "inference batch size (default: ${DEFAULT-VALUE})")
@@ -64,10 +64,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int n = tiles != null ? tiles : (quick ? 160 : 800);
+        int n = tiles != null ? tiles : (quick ? 300 : 900);
         int t = threads != null ? threads : SegmentationJobConfig.defaultInferenceThreads();
-        if (n < batchSize * 4) {
-            throw new ParameterException(spec.commandLine(), "--tiles must be at least 4 batches (" + batchSize * 4 + ")");
+        if (n < batchSize * 4 * PipelineBenchmark.SEGMENTS) {
+            throw new ParameterException(spec.commandLine(), "--tiles must be at least "
+                    + batchSize * 4 * PipelineBenchmark.SEGMENTS + " (4 batches per segment)");
         }
         if (batchSize < 1 || t < 1 || tileSize < 8) {
             throw new ParameterException(spec.commandLine(), "--batch-size and --threads must be >= 1, --tile-size >= 8");

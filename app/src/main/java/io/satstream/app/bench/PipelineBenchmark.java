@@ -42,11 +42,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * Two measurements of the same model, threads and batch size, in one run:
  * <ol>
  *   <li><b>raw</b>: ONNX Runtime alone on pre-normalised batches (the ceiling);</li>
- *   <li><b>end to end</b>: tiles already in Kafka, read by the Flink segmentation job, decoded, batched,
+ *   <li><b>end to end</b>: tiles produced to Kafka, read by the Flink segmentation job, decoded, batched,
  *       segmented and written with exactly-once transactions, counted as a {@code read_committed}
- *       reader sees them. Rate = tiles committed between the first commit after warm-up and the last
- *       one, over that time, so job start-up is excluded and both ends carry the same commit delay.</li>
+ *       reader sees them. A segment's rate = tiles committed between its first commit (after two batches)
+ *       and its last one, over that time, so both ends carry the same commit delay.</li>
  * </ol>
+ * Raw rounds and end-to-end segments alternate (raw, e2e, raw, e2e, …, raw) with the job idle during
+ * raw rounds, so a drift of the machine's speed — large on shared virtual machines — hits both alike.
  * Then a paced phase at half the raw rate gives per-tile latency from ingestion to committed output.
  */
 public final class PipelineBenchmark {
@@ -72,20 +74,10 @@ public final class PipelineBenchmark {
             @JsonProperty("checkpoint_interval_ms") long checkpointIntervalMs,
             @JsonProperty("latency_rate_tiles_per_s") double latencyRate,
             @JsonProperty("latency_samples") int latencySamples,
-            @JsonProperty("processing_tiles_per_s") double processingTilesPerS,
             @JsonProperty("job_inference_ms_per_tile") double jobInferenceMsPerTile,
             @JsonProperty("raw_rounds_tiles_per_s") List<Double> rawRoundsTilesPerS,
             @JsonProperty("cores") int cores,
             @JsonProperty("measured_at") String measuredAt) {
-
-        /** The same result with the raw rate taken as the median of all raw rounds. */
-        Result withRaw(List<Double> rawRates) {
-            double raw = round(median(rawRates));
-            return new Result(raw, endToEndTilesPerS, Math.round(endToEndTilesPerS / raw * 1000) / 1000.0, batchSize,
-                    runtime, p50Ms, p99Ms, threads, tileSize, tiles, model, checkpointIntervalMs, latencyRate,
-                    latencySamples, processingTilesPerS, jobInferenceMsPerTile,
-                    rawRates.stream().map(PipelineBenchmark::round).toList(), cores, measuredAt);
-        }
 
         public String table() {
             return String.join(System.lineSeparator(),
@@ -94,7 +86,6 @@ public final class PipelineBenchmark {
                     String.format("  %-34s %10.1f", "raw ONNX Runtime tiles/s", rawTilesPerS),
                     String.format("  %-34s %10.1f", "end-to-end tiles/s (Kafka+Flink)", endToEndTilesPerS),
                     String.format("  %-34s %10.3f", "ratio (target >= 0.9)", ratio),
-                    String.format("  %-34s %10.1f", "job processing tiles/s (segmentedAt)", processingTilesPerS),
                     String.format("  %-34s %10.2f", "runtime ms/tile inside the job", jobInferenceMsPerTile),
                     String.format("  %-34s %10.2f", "runtime ms/tile raw", 1000 / rawTilesPerS),
                     String.format("  %-34s %10.1f", "latency p50 ms @ " + String.format("%.1f", latencyRate) + "/s", p50Ms),
@@ -102,8 +93,8 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Rounds of the raw measurement, before and again after the end-to-end phase. */
-    static final int RAW_ROUNDS = 3;
+    /** End-to-end segments; a raw round runs before each and after the last. */
+    static final int SEGMENTS = 3;
 
     private final WorkDirOption workDir;
     private final Settings settings;
@@ -125,12 +116,8 @@ public final class PipelineBenchmark {
         progress.println("generating " + (settings.tiles() + warmup) + " synthetic tiles…");
         List<Tile> tiles = generate(settings.tiles() + warmup);
 
-        List<Double> rawRates = new ArrayList<>(measureRaw(model.onnx(), spec, tiles));
-        progress.println(String.format("raw ONNX Runtime: %.1f tiles/s (median of %d rounds)", median(rawRates), RAW_ROUNDS));
-
-        Result result;
         EmbeddedKafka kafka = null;
-        try {
+        try (RawRounds raw = new RawRounds(model.onnx(), spec, tiles.subList(0, settings.tiles() / SEGMENTS))) {
             String servers = settings.bootstrap();
             if (servers == null) {
                 kafka = EmbeddedKafka.builder().build().start();
@@ -141,16 +128,13 @@ public final class PipelineBenchmark {
                     "bench-" + run + "-segmentations", "bench-" + run + "-model-events", "bench-" + run + "-dlq");
             SatstreamTopics.ensure(servers, topics, 2);
             try (EmbeddedFlink flink = EmbeddedFlink.start(0, 2, workDir.ensure("flink-tmp"))) {
-                result = measureEndToEnd(servers, topics, flink, store, spec, tiles, warmup, median(rawRates));
+                return measure(servers, topics, flink, store, tiles, warmup, raw);
             }
         } finally {
             if (kafka != null) {
                 kafka.close();
             }
         }
-        // Raw again once the pipeline is gone, so drift of the machine's speed hits both sides alike.
-        rawRates.addAll(measureRaw(model.onnx(), spec, tiles));
-        return result.withRaw(rawRates);
     }
 
     private List<Tile> generate(int count) {
@@ -165,54 +149,60 @@ public final class PipelineBenchmark {
         return out;
     }
 
-    /**
-     * ONNX Runtime alone, on batches normalised beforehand: {@link #RAW_ROUNDS} rounds over the
-     * measured tiles; each round's rate is kept, since a shared machine's speed drifts.
-     */
-    private List<Double> measureRaw(byte[] onnx, InputSpec spec, List<Tile> tiles) {
-        int b = settings.batchSize();
-        int side = settings.tileSize();
-        int c = spec.bands().size();
-        int plane = side * side;
-        int batches = Math.max(1, settings.tiles() / b / RAW_ROUNDS);
-        List<float[]> inputs = new ArrayList<>();
-        for (int i = 0; i < batches; i++) {
-            float[] input = new float[b * c * plane];
-            for (int j = 0; j < b; j++) {
-                Tile t = tiles.get((i * b + j) % tiles.size());
-                spec.normalizeInto(bytes(t.getPixels()), SampleType.UINT8, plane, input, j * c * plane);
-            }
-            inputs.add(input);
-        }
-        List<Double> rates = new ArrayList<>();
-        try (InferenceRuntime runtime = InferenceRuntimes.open("onnxruntime", onnx,
-                new RuntimeOptions(settings.threads(), 1))) {
-            for (int i = 0; i < Math.min(3, inputs.size()); i++) {
-                runtime.infer(inputs.get(i), b, c, side, side);
-            }
-            for (int round = 0; round < RAW_ROUNDS; round++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < inputs.size(); i++) {
-                    runtime.infer(inputs.get(i), b, c, side, side);
-                    progress.update(String.format("raw ONNX Runtime: round %d/%d, batch %d/%d",
-                            round + 1, RAW_ROUNDS, i + 1, inputs.size()));
+    /** ONNX Runtime alone, on batches normalised beforehand; one session for every round. */
+    private final class RawRounds implements AutoCloseable {
+        private final List<float[]> inputs = new ArrayList<>();
+        private final InferenceRuntime runtime;
+        private final int channels;
+        private final List<Double> rates = new ArrayList<>();
+
+        RawRounds(byte[] onnx, InputSpec spec, List<Tile> tiles) {
+            int b = settings.batchSize();
+            int plane = settings.tileSize() * settings.tileSize();
+            channels = spec.bands().size();
+            for (int i = 0; i + b <= tiles.size(); i += b) {
+                float[] input = new float[b * channels * plane];
+                for (int j = 0; j < b; j++) {
+                    spec.normalizeInto(bytes(tiles.get(i + j).getPixels()), SampleType.UINT8, plane, input,
+                            j * channels * plane);
                 }
-                rates.add(batches * b / ((System.nanoTime() - t0) / 1e9));
+                inputs.add(input);
+            }
+            runtime = InferenceRuntimes.open("onnxruntime", onnx, new RuntimeOptions(settings.threads(), 1));
+            for (int i = 0; i < Math.min(2, inputs.size()); i++) {
+                infer(inputs.get(i));
             }
         }
-        return rates;
+
+        private void infer(float[] input) {
+            runtime.infer(input, settings.batchSize(), channels, settings.tileSize(), settings.tileSize());
+        }
+
+        /** One pass over the round's batches; returns and records its tiles/s. */
+        double round() {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < inputs.size(); i++) {
+                infer(inputs.get(i));
+                progress.update(String.format("raw ONNX Runtime: round %d, batch %d/%d", rates.size() + 1, i + 1,
+                        inputs.size()));
+            }
+            double rate = inputs.size() * settings.batchSize() / ((System.nanoTime() - t0) / 1e9);
+            rates.add(rate);
+            return rate;
+        }
+
+        List<Double> rates() {
+            return rates;
+        }
+
+        @Override
+        public void close() {
+            runtime.close();
+        }
     }
 
-    private Result measureEndToEnd(String servers, SatstreamTopics.Names topics, EmbeddedFlink flink, ModelStore store,
-            InputSpec spec, List<Tile> tiles, int warmup, double raw) throws Exception {
-        int total = tiles.size();
-        progress.println("producing " + total + " tiles to " + topics.tiles() + "…");
-        try (TileProducer producer = new TileProducer(servers, topics.tiles())) {
-            for (Tile t : tiles) {
-                producer.send(t);
-            }
-            producer.flush();
-        }
+    private Result measure(String servers, SatstreamTopics.Names topics, EmbeddedFlink flink, ModelStore store,
+            List<Tile> tiles, int warmup, RawRounds raw) throws Exception {
         SegmentationJobConfig cfg = SegmentationJobConfig.builder()
                 .bootstrapServers(servers)
                 .tilesTopic(topics.tiles())
@@ -228,82 +218,120 @@ public final class PipelineBenchmark {
                 .checkpointInterval(settings.checkpointInterval())
                 .build();
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Long> segmentedAt = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> inferenceMicros = new ConcurrentLinkedQueue<>();
-        long[] firstCommit = {0, 0};
         JobClient job = flink.submit("bench-pipeline", env -> {
             SegmentationJob.configureEnvironment(env, cfg);
             SegmentationJob.build(env, cfg);
         });
-        try (CommittedOutputMonitor monitor = new CommittedOutputMonitor(servers, topics.segmentations(),
-                topics.tilesDlq(), (r, rejected, at) -> {
-                    if (!rejected) {
-                        Segmentation s = AvroCodec.segmentation().decode(r.value());
-                        if (s.getTileId().startsWith("latency-")) {
-                            latencies.add((double) (at - s.getTimings().getIngestedAt().toEpochMilli()));
-                        } else {
-                            segmentedAt.add(s.getTimings().getSegmentedAt().toEpochMilli());
-                            inferenceMicros.add(s.getTimings().getInferenceMicros());
-                        }
-                    }
-                }).start()) {
+        try (TileProducer producer = new TileProducer(servers, topics.tiles());
+                CommittedOutputMonitor monitor = new CommittedOutputMonitor(servers, topics.segmentations(),
+                        topics.tilesDlq(), (r, rejected, at) -> {
+                            if (!rejected) {
+                                Segmentation s = AvroCodec.segmentation().decode(r.value());
+                                if (s.getTileId().startsWith("latency-")) {
+                                    latencies.add((double) (at - s.getTimings().getIngestedAt().toEpochMilli()));
+                                } else if (s.getTileId().startsWith("measured-")) {
+                                    inferenceMicros.add(s.getTimings().getInferenceMicros());
+                                }
+                            }
+                        }).start()) {
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            long t0 = 0;
-            long c0 = 0;
-            while (monitor.segmented() + monitor.rejected() < total) {
-                long done = monitor.segmented() + monitor.rejected();
-                if (t0 == 0 && done >= warmup) {
-                    t0 = System.nanoTime();
-                    c0 = done;
+            // Warm-up: job start, model load, JIT; not measured.
+            sendAndAwait(producer, monitor, job, deadline, tiles.subList(0, warmup), "warmup-", warmup, null);
+
+            List<Tile> measured = tiles.subList(warmup, tiles.size());
+            int perSegment = measured.size() / SEGMENTS;
+            long tilesTimed = 0;
+            long nanosTimed = 0;
+            for (int seg = 0; seg < SEGMENTS; seg++) {
+                progress.println(String.format("raw ONNX Runtime round: %.1f tiles/s", raw.round()));
+                List<Tile> part = measured.subList(seg * perSegment, (seg + 1) * perSegment);
+                long[] window = new long[2];
+                sendAndAwait(producer, monitor, job, deadline, part, "measured-", 2 * settings.batchSize(), window);
+                if (window[1] == 0) {
+                    progress.println(String.format("end-to-end segment %d/%d: committed in one go, too short to time",
+                            seg + 1, SEGMENTS));
+                    continue;
                 }
-                checkAlive(job, deadline);
-                progress.update("end to end: " + done + "/" + total + " committed");
-                Thread.sleep(5);
+                tilesTimed += window[0];
+                nanosTimed += window[1];
+                progress.println(String.format("end-to-end segment %d/%d: %.1f tiles/s", seg + 1, SEGMENTS,
+                        window[0] / (window[1] / 1e9)));
             }
-            long t1 = System.nanoTime();
+            progress.println(String.format("raw ONNX Runtime round: %.1f tiles/s", raw.round()));
             if (monitor.rejected() > 0) {
                 throw new IllegalStateException(monitor.rejected() + " benchmark tiles were rejected to the DLQ");
             }
-            double e2e = (total - c0) / ((t1 - t0) / 1e9);
-            // The job's own pace, from when tiles left inference: without the commit interval's quantisation.
-            long[] at = segmentedAt.stream().mapToLong(Long::longValue).sorted().toArray();
-            double processing = (at.length - warmup) / Math.max(1e-3, (at[at.length - 1] - at[warmup]) / 1e3);
-            progress.println(String.format("end to end: %.1f tiles/s (%d tiles after warm-up)", e2e, total - c0));
+            if (nanosTimed == 0) {
+                throw new IllegalStateException("every segment committed in one go: raise --tiles or lower"
+                        + " --checkpoint-interval so a segment spans several commits");
+            }
+            double e2e = tilesTimed / (nanosTimed / 1e9);
+            double rawRate = median(raw.rates());
 
             // Paced phase: latency from ingestion to a committed, readable segmentation.
-            double rate = Math.max(1.0, raw / 2);
+            double rate = Math.max(1.0, rawRate / 2);
             int count = (int) Math.max(10, rate * settings.latencySeconds());
-            try (TileProducer producer = new TileProducer(servers, topics.tiles())) {
-                long start = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    long due = start + (long) (i * 1e9 / rate);
-                    while (System.nanoTime() < due) {
-                        Thread.sleep(1);
-                    }
-                    Tile t = Tile.newBuilder(tiles.get(i % tiles.size()))
-                            .setTileId(String.format("latency-%06d", i))
-                            .setSceneId(String.format("latency-%06d", i))
-                            .setIngestedAt(Instant.now())
-                            .build();
-                    producer.send(t);
-                    progress.update("latency phase: sent " + (i + 1) + "/" + count + " at " + String.format("%.1f", rate) + "/s");
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                while (System.nanoTime() < due) {
+                    Thread.sleep(1);
                 }
-                producer.flush();
+                producer.send(renamed(tiles.get(i % tiles.size()), "latency-", i));
+                progress.update("latency phase: sent " + (i + 1) + "/" + count + " at " + String.format("%.1f", rate) + "/s");
             }
+            producer.flush();
             while (latencies.size() < count) {
                 checkAlive(job, deadline);
                 Thread.sleep(20);
             }
             double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return new Result(round(raw), round(e2e), Math.round(e2e / raw * 1000) / 1000.0, settings.batchSize(),
-                    "onnxruntime", round(percentile(sorted, 50)), round(percentile(sorted, 99)), settings.threads(),
-                    settings.tileSize(), total - (int) c0, MODEL, settings.checkpointInterval().toMillis(), round(rate),
-                    sorted.length, round(processing),
+            return new Result(round(rawRate), round(e2e), Math.round(e2e / rawRate * 1000) / 1000.0,
+                    settings.batchSize(), "onnxruntime", round(percentile(sorted, 50)), round(percentile(sorted, 99)),
+                    settings.threads(), settings.tileSize(), (int) tilesTimed, MODEL,
+                    settings.checkpointInterval().toMillis(), round(rate), sorted.length,
                     Math.round(inferenceMicros.stream().mapToLong(Long::longValue).average().orElse(0) / 10) / 100.0,
-                    List.of(), Runtime.getRuntime().availableProcessors(), Instant.now().toString());
+                    raw.rates().stream().map(PipelineBenchmark::round).toList(),
+                    Runtime.getRuntime().availableProcessors(), Instant.now().toString());
         } finally {
             flink.cancel(job, Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * Produces {@code part} (renamed with {@code prefix}) and waits until a read_committed reader has all
+     * of it. With {@code window}, records the tiles and nanoseconds between the first commit that shows
+     * at least {@code startAfter} of them and the commit that completes them.
+     */
+    private void sendAndAwait(TileProducer producer, CommittedOutputMonitor monitor, JobClient job, long deadline,
+            List<Tile> part, String prefix, int startAfter, long[] window) throws Exception {
+        long base = monitor.segmented() + monitor.rejected();
+        for (int i = 0; i < part.size(); i++) {
+            producer.send(renamed(part.get(i), prefix, (int) base + i));
+        }
+        producer.flush();
+        long t0 = 0;
+        long c0 = 0;
+        long done;
+        while ((done = monitor.segmented() + monitor.rejected() - base) < part.size()) {
+            if (t0 == 0 && done >= startAfter) {
+                t0 = System.nanoTime();
+                c0 = done;
+            }
+            checkAlive(job, deadline);
+            progress.update(prefix + ": " + done + "/" + part.size() + " committed");
+            Thread.sleep(2);
+        }
+        if (window != null && t0 != 0 && c0 < part.size()) {
+            window[0] = part.size() - c0;
+            window[1] = System.nanoTime() - t0;
+        }
+    }
+
+    private static Tile renamed(Tile tile, String prefix, int index) {
+        String id = String.format("%s%06d", prefix, index);
+        return Tile.newBuilder(tile).setTileId(id).setSceneId(id).setIngestedAt(Instant.now()).build();
     }
 
     private static void checkAlive(JobClient job, long deadline) throws Exception {
