@@ -23,18 +23,18 @@ public final class TestModelStore {
         ModelStore store = ModelStore.open(storeDir);
         SegmentationNet.Config config = new SegmentationNet.Config(3, CLASSES.size(), 8);
         InputSpec spec = InputSpec.rgbUint8(64);
-        // Labels follow the brightest band, so a few steps give a model whose masks are not constant.
+        // Blocks of random colour labelled by their brightest band: a few dozen steps give a model whose
+        // masks follow regions (not speckle), so they can also be vectorised.
         try (TrainedModel trained = new SupervisedTrainer().train(config, spec, rnd -> {
             int side = 64;
-            byte[] pixels = new byte[3 * side * side];
-            rnd.nextBytes(pixels);
+            byte[] pixels = TestTiles.rgb("sample", side, side, rnd.nextLong()).getPixels().array();
             byte[] labels = new byte[side * side];
             for (int i = 0; i < labels.length; i++) {
                 int r = pixels[i] & 0xFF, g = pixels[side * side + i] & 0xFF, b = pixels[2 * side * side + i] & 0xFF;
                 labels[i] = (byte) (r >= g && r >= b ? 4 : g >= b ? 1 : 0);
             }
             return new LabeledSample(pixels, labels, side, side);
-        }, new TrainingOptions(6, 4, 32, 1e-2f, 11L))) {
+        }, new TrainingOptions(40, 4, 32, 1e-2f, 11L))) {
             ModelManifest manifest = store.register(name, trained.onnx(),
                     ManifestDraft.forTrained(trained, "test", null, CLASSES));
             store.promote(name, manifest.version());

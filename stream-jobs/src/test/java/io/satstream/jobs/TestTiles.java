@@ -16,10 +16,23 @@ import java.util.Random;
 public final class TestTiles {
     private TestTiles() {}
 
-    /** A random RGB uint8 tile with a georeference. */
+    /**
+     * An RGB uint8 tile of 16-pixel blocks of random colours, with a georeference: random, but with
+     * regions like imagery has, so masks have regions too (not per-pixel speckle).
+     */
     public static Tile rgb(String id, int width, int height, long seed) {
         byte[] pixels = new byte[width * height * 3];
-        new Random(seed).nextBytes(pixels);
+        Random rnd = new Random(seed);
+        int bw = (width + 15) / 16;
+        byte[] colours = new byte[bw * ((height + 15) / 16) * 3];
+        rnd.nextBytes(colours);
+        for (int b = 0; b < 3; b++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    pixels[b * width * height + y * width + x] = colours[((y / 16) * bw + x / 16) * 3 + b];
+                }
+            }
+        }
         return Tile.newBuilder()
                 .setTileId(id)
                 .setSceneId(id)

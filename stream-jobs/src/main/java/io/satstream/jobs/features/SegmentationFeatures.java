@@ -22,6 +22,13 @@ final class SegmentationFeatures {
     /** The result: GeoJSON bytes, or null with the reason the tile has no features record. */
     record Result(byte[] geoJson, String skipped) {}
 
+    /**
+     * Most row runs (maximal same-class stretches of a row) per pixel that a mask may have to be
+     * vectorised: polygon union cost grows with the runs, and a speckled mask from an untrained model
+     * would otherwise stall the branch — and with it every checkpoint and so all committed output.
+     */
+    static final double MAX_RUNS_PER_PIXEL = 1.0 / 8;
+
     private final Set<String> skipClassNames;
     private final double simplifyTolerance;
     private final long minPixels;
@@ -62,6 +69,11 @@ final class SegmentationFeatures {
             }
             mask = inner;
         }
+        long runs = countRuns(mask, wIn, hIn);
+        long maxRuns = Math.max(64, (long) (MAX_RUNS_PER_PIXEL * wIn * hIn));
+        if (runs > maxRuns) {
+            return new Result(null, "mask too fragmented to vectorise: " + runs + " row runs, limit " + maxRuns);
+        }
         PixelGrid grid = new PixelGrid(wIn, hIn, tileGrid.geoTransform());
         List<String> classes = s.getClassNames();
         Set<Integer> skip = new HashSet<>();
@@ -79,6 +91,20 @@ final class SegmentationFeatures {
         } catch (IllegalArgumentException e) {
             return new Result(null, e.getMessage());
         }
+    }
+
+    static long countRuns(byte[] mask, int w, int h) {
+        long runs = 0;
+        for (int y = 0; y < h; y++) {
+            int row = y * w;
+            runs++;
+            for (int x = 1; x < w; x++) {
+                if (mask[row + x] != mask[row + x - 1]) {
+                    runs++;
+                }
+            }
+        }
+        return runs;
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

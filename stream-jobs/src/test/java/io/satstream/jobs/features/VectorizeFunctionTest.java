@@ -60,6 +60,23 @@ class VectorizeFunctionTest {
     }
 
     @Test
+    void speckledMaskIsSkippedWithAReasonInsteadOfStallingTheBranch() {
+        int side = 64;
+        byte[] noise = new byte[side * side];
+        java.util.Random rnd = new java.util.Random(4);
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (byte) rnd.nextInt(CLASSES.size());
+        }
+        Segmentation speckled = Segmentation.newBuilder(segmentation("noisy", UTM, null))
+                .setWidth(side).setHeight(side).setMask(ByteBuffer.wrap(noise)).build();
+        SegmentationFeatures.Result r = new SegmentationFeatures(VectorizeFunction.DEFAULT_SKIP_CLASSES, 0, 0)
+                .convert(speckled, "unet@3");
+        assertThat(r.geoJson()).isNull();
+        assertThat(r.skipped()).contains("too fragmented").contains("limit 512");
+        assertThat(SegmentationFeatures.countRuns(new byte[] {0, 0, 1, 1, 0, 2, 2, 2}, 4, 2)).isEqualTo(4);
+    }
+
+    @Test
     void georeferencedTileBecomesLonLatFeaturesPerClassWithTheirSourceGeometry() throws Exception {
         JsonNode fc = convert(segmentation("scene/r000c000", UTM, null));
         assertThat(fc.get("type").asText()).isEqualTo("FeatureCollection");
