@@ -43,7 +43,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.json", description = "write the results here (default: <work-dir>/bench/pipeline.json)")
     private Path outFile;
 
-    @Option(names = "--tiles", paramLabel = "N", description = "tiles in the measured phase (default: 900, --quick 300)")
+    @Option(names = "--tiles", paramLabel = "N", description = "tiles in the measured phase (default: 1500, --quick 300)")
     private Integer tiles;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8", description = "inference batch size (default: ${DEFAULT-VALUE})")
@@ -55,8 +55,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--tile-size", paramLabel = "PX", defaultValue = "256", description = "tile side in pixels (default: ${DEFAULT-VALUE})")
     private int tileSize;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "2s",
-            description = "checkpoint (= commit) interval of the job, as in the demo (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-interval", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "checkpoint (= commit) interval of the job (default: 2s as in the demo; --quick 500ms, so"
+                    + " its short segments still span several commits)")
     private Duration checkpointInterval;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = BootstrapServersConverter.class, description = "use this Kafka instead of an embedded broker")
@@ -64,7 +65,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int n = tiles != null ? tiles : (quick ? 300 : 900);
+        int n = tiles != null ? tiles : (quick ? 300 : 1500);
         int t = threads != null ? threads : SegmentationJobConfig.defaultInferenceThreads();
         if (n < batchSize * 4 * PipelineBenchmark.SEGMENTS) {
             throw new ParameterException(spec.commandLine(), "--tiles must be at least "
@@ -75,7 +76,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PipelineBenchmark.Settings settings = new PipelineBenchmark.Settings(n, batchSize, t, tileSize,
-                quick ? 5 : 15, bootstrap, checkpointInterval);
+                quick ? 5 : 15, bootstrap,
+                checkpointInterval != null ? checkpointInterval : Duration.ofMillis(quick ? 500 : 2000));
         PipelineBenchmark.Result result;
         try (ConsoleProgress progress = ConsoleProgress.forConsole(out)) {
             result = new PipelineBenchmark(workDir, settings, progress).run();
