@@ -1,13 +1,9 @@
 package io.satstream.app;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -143,12 +139,6 @@ public final class IngestFilesCommand implements Callable<Integer> {
      * (CONTRACT: satstream-ingest-&lt;feed&gt;-&lt;name&gt;).
      */
     static String transactionalId(Path ledgerFile, String topic) {
-        String identity = ledgerFile.toAbsolutePath().normalize() + "\u0000" + topic;
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return "satstream-ingest-files-" + HexFormat.of().formatHex(digest).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return IngestTransactionalIds.of("files", ledgerFile, topic);
     }
 }

@@ -15,12 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import io.satstream.ingest.FeedRunner;
-import io.satstream.ingest.TileProducer;
+import io.satstream.ingest.ledger.ExactlyOnceSceneWriter;
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.SceneIngestRunner;
 import io.satstream.ingest.stac.AssetChoice;
 import io.satstream.ingest.stac.HrefFetcher;
-import io.satstream.ingest.stac.SceneCommitter;
 import io.satstream.ingest.stac.StacCatalogWalker;
 import io.satstream.ingest.stac.StacItemFeed;
 import io.satstream.ingest.stac.StacSearch;
@@ -40,8 +39,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code satstream ingest stac}: the items of a static STAC catalogue ({@code --catalog}, walked once) or of
  * STAC API searches ({@code --api}, polled with a datetime cursor) into the tiles topic. The ledger
- * ({@code <work-dir>/ingest/stac-ledger.jsonl}) and the search cursor live in the work dir, so a rerun or a
- * restart ingests nothing twice.
+ * ({@code <work-dir>/ingest/stac-ledger.jsonl}) and the search cursor live in the work dir; each item is sent
+ * in one Kafka transaction ({@link ExactlyOnceSceneWriter}), so a rerun or a restart after a crash ingests
+ * nothing twice.
  */
 @Command(name = "stac",
         mixinStandardHelpOptions = true,
@@ -143,34 +143,40 @@ public final class IngestStacCommand implements Callable<Integer> {
         SatstreamTopics.ensure(bootstrap, new SatstreamTopics.Names(topic, Topics.SEGMENTATIONS, Topics.MODEL_EVENTS,
                 Topics.TILES_DLQ), 2);
         Path dir = workDir.ensure("ingest");
-        try (IngestLedger ledger = IngestLedger.open(dir.resolve("stac-ledger.jsonl"));
-                TileProducer producer = new TileProducer(bootstrap, topic)) {
+        Path ledgerFile = dir.resolve("stac-ledger.jsonl");
+        try (IngestLedger ledger = IngestLedger.open(ledgerFile);
+                ExactlyOnceSceneWriter writer = ExactlyOnceSceneWriter.open(ExactlyOnceSceneWriter.Settings.of(
+                        bootstrap, topic, IngestTransactionalIds.of("stac", ledgerFile, topic)), ledger)) {
             StacItemFeed.Builder builder = api != null
                     ? StacItemFeed.search(new StacSearchPoller(root, search, fetcher,
                             dir.resolve("stac-cursor-" + digest(root + " " + search.collections() + " " + bbox) + ".txt")),
                             poll, once)
                     : StacItemFeed.catalog(new StacCatalogWalker(fetcher), root);
-            FeedRunner.Progress last;
             try (ConsoleProgress progress = ConsoleProgress.forConsole(out);
                     StacItemFeed feed = builder.fetcher(fetcher).tiler(new Tiler(tiling)).ledger(ledger).assets(choice)
-                            .committer(SceneCommitter.flushing(producer, ledger)).build()) {
-                FeedRunner runner = FeedRunner.builder(feed, producer)
-                        .progressEvery(Duration.ofMillis(250))
-                        .onProgress(p -> progress.update(describe(feed.stats(), p)))
-                        .build();
+                            .build()) {
+                ExactlyOnceSceneWriter.Recovery recovery = writer.recovery();
+                if (recovery.committed() + recovery.aborted() > 0) {
+                    progress.println("recovered the last run: " + recovery.committed() + " item(s) had been"
+                            + " committed, " + recovery.aborted() + " will be sent again");
+                }
+                SceneIngestRunner runner = new SceneIngestRunner(feed, writer, Duration.ofMillis(250),
+                        p -> progress.update(describe(feed.stats(), p)));
+                SceneIngestRunner.Progress last;
                 try (ShutdownSignal stop = ShutdownSignal.install("ingest-stac", Duration.ofSeconds(10), runner::stop)) {
                     last = runner.run();
                 }
-                progress.finish(describe(feed.stats(), last) + " (" + last.reason() + ")");
+                // exhausted() also settles the last item, so the stats below count it
+                String reason = feed.exhausted() ? "exhausted" : "stopped";
+                progress.finish(describe(feed.stats(), last) + " (" + reason + ")");
             }
-            return last.failed() > 0 ? 1 : 0;
+            return 0;
         }
     }
 
-    static String describe(StacItemFeed.Stats s, FeedRunner.Progress p) {
-        return String.format(Locale.ROOT, "items %d | ingested %d | skipped %d | rejected %d | tiles %d | acked %d"
-                + " | failed %d | %.1f MB", s.seen(), s.ingested(), s.skipped(), s.rejected(), p.produced(), p.acked(),
-                p.failed(), p.bytes() / 1e6);
+    static String describe(StacItemFeed.Stats s, SceneIngestRunner.Progress p) {
+        return String.format(Locale.ROOT, "items %d | ingested %d | skipped %d | rejected %d | tiles %d",
+                s.seen(), s.ingested(), s.skipped(), s.rejected(), p.tiles());
     }
 
     /** A URL as given, or a local path made into a file: URL. */

@@ -1,17 +1,16 @@
 package io.satstream.app;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.satstream.ingest.FeedRunner;
-import io.satstream.ingest.TileProducer;
+import io.satstream.ingest.ledger.ExactlyOnceSceneWriter;
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.SceneIngestRunner;
 import io.satstream.ingest.stac.HrefFetcher;
-import io.satstream.ingest.stac.SceneCommitter;
 import io.satstream.ingest.xyz.XyzTileFeed;
 import io.satstream.ingest.xyz.XyzUrlTemplate;
 import io.satstream.kafka.SatstreamTopics;
@@ -27,7 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code satstream ingest xyz}: the XYZ tiles of a lon/lat box at one zoom, fetched from a tile server, into
- * the tiles topic; the ledger ({@code <work-dir>/ingest/xyz-ledger.jsonl}) skips tiles already ingested.
+ * the tiles topic; the ledger ({@code <work-dir>/ingest/xyz-ledger.jsonl}) skips tiles already ingested, and
+ * each tile is sent in its own Kafka transaction ({@link ExactlyOnceSceneWriter}), so none is ingested twice,
+ * even after a crash.
  */
 @Command(name = "xyz",
         mixinStandardHelpOptions = true,
@@ -100,30 +101,36 @@ public final class IngestXyzCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SatstreamTopics.ensure(bootstrap, new SatstreamTopics.Names(topic, Topics.SEGMENTATIONS, Topics.MODEL_EVENTS,
                 Topics.TILES_DLQ), 2);
-        FeedRunner.Progress last;
-        try (IngestLedger ledger = IngestLedger.open(workDir.ensure("ingest").resolve("xyz-ledger.jsonl"));
-                TileProducer producer = new TileProducer(bootstrap, topic, Map.of());
+        Path ledgerFile = workDir.ensure("ingest").resolve("xyz-ledger.jsonl");
+        try (IngestLedger ledger = IngestLedger.open(ledgerFile);
+                ExactlyOnceSceneWriter writer = ExactlyOnceSceneWriter.open(ExactlyOnceSceneWriter.Settings.of(
+                        bootstrap, topic, IngestTransactionalIds.of("xyz", ledgerFile, topic)), ledger);
                 ConsoleProgress progress = ConsoleProgress.forConsole(out);
-                XyzTileFeed feed = new XyzTileFeed(settings, fetcher, new RasterDecoder(), ledger,
-                        SceneCommitter.flushing(producer, ledger))) {
-            FeedRunner runner = FeedRunner.builder(feed, producer)
-                    .progressEvery(Duration.ofMillis(250))
-                    .onProgress(p -> progress.update(describe(feed.stats(), p)))
-                    .build();
+                XyzTileFeed feed = new XyzTileFeed(settings, fetcher, new RasterDecoder(), ledger)) {
+            ExactlyOnceSceneWriter.Recovery recovery = writer.recovery();
+            if (recovery.committed() + recovery.aborted() > 0) {
+                progress.println("recovered the last run: " + recovery.committed() + " tile(s) had been committed, "
+                        + recovery.aborted() + " will be fetched again");
+            }
+            SceneIngestRunner runner = new SceneIngestRunner(feed, writer, Duration.ofMillis(250),
+                    p -> progress.update(describe(feed.stats(), p)));
+            SceneIngestRunner.Progress last;
             try (ShutdownSignal stop = ShutdownSignal.install("ingest-xyz", Duration.ofSeconds(10), runner::stop)) {
                 last = runner.run();
             }
-            progress.finish(describe(feed.stats(), last) + " (" + last.reason() + ")");
+            // exhausted() also settles the last tile, so the stats below count it
+            String reason = feed.exhausted() ? "exhausted" : "stopped";
+            progress.finish(describe(feed.stats(), last) + " (" + reason + ")");
         }
-        return last.failed() > 0 ? 1 : 0;
+        return 0;
     }
 
-    static String describe(XyzTileFeed.Stats s, FeedRunner.Progress p) {
+    static String describe(XyzTileFeed.Stats s, SceneIngestRunner.Progress p) {
         long done = s.ingested() + s.skipped() + s.rejected();
         int width = 20;
         int filled = (int) Math.min(width, s.total() == 0 ? width : done * width / s.total());
-        return String.format(Locale.ROOT, "[%s%s] tiles %d/%d | ingested %d | skipped %d | rejected %d | acked %d"
-                + " | failed %d", "#".repeat(filled), " ".repeat(width - filled), done, s.total(), s.ingested(),
-                s.skipped(), s.rejected(), p.acked(), p.failed());
+        return String.format(Locale.ROOT, "[%s%s] tiles %d/%d | ingested %d | skipped %d | rejected %d | committed %d",
+                "#".repeat(filled), " ".repeat(width - filled), done, s.total(), s.ingested(), s.skipped(),
+                s.rejected(), p.committed());
     }
 }

@@ -7,22 +7,12 @@ import io.satstream.jobs.SegmentationJob;
 import io.satstream.jobs.SegmentationJobConfig;
 import io.satstream.kafka.SatstreamTopics;
 import io.satstream.kafka.testing.KafkaTestBroker;
-import io.satstream.modelstore.ManifestDraft;
-import io.satstream.modelstore.ModelManifest;
-import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InputSpec;
-import io.satstream.models.LabeledSample;
-import io.satstream.models.SegmentationNet;
-import io.satstream.models.SupervisedTrainer;
-import io.satstream.models.TrainedModel;
-import io.satstream.models.TrainingOptions;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Tile;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -70,7 +60,7 @@ class IngestStacCommandITCase {
                 "model-events-" + run, "tiles-dlq-" + run);
         String bootstrap = KafkaTestBroker.bootstrapServers();
         SatstreamTopics.ensure(bootstrap, topics, 2);
-        String catalog = sharedData().resolve("planet-disaster-stac/collection.json").toString();
+        String catalog = TestFixtures.sharedData().resolve("planet-disaster-stac/collection.json").toString();
         String[] args = {"--bootstrap", bootstrap, "--catalog", catalog, "--once", "--bands", "red,green,blue",
             "--tile-size", "128", "--overlap", "16", "--topic", topics.tiles(), "--work-dir", work.toString()};
 
@@ -92,7 +82,7 @@ class IngestStacCommandITCase {
         assertThat(tiles.values()).allSatisfy(t -> assertThat(t.getBands()).containsExactly("red", "green", "blue"));
 
         Path store = work.resolve("models");
-        createRgbModel(store);
+        TestFixtures.createServingModel(store);
         SegmentationJobConfig cfg = SegmentationJobConfig.builder()
                 .bootstrapServers(bootstrap)
                 .tilesTopic(topics.tiles())
@@ -176,33 +166,6 @@ class IngestStacCommandITCase {
         cmd.setParameterExceptionHandler(new UsageErrorHandler());
         int code = cmd.execute(args);
         return new Result(code, out.toString(), err.toString());
-    }
-
-    private static void createRgbModel(Path storeDir) {
-        List<String> classes = List.of("water", "vegetation", "bare_soil", "road", "building", "cloud");
-        ModelStore store = ModelStore.open(storeDir);
-        try (TrainedModel trained = new SupervisedTrainer().train(new SegmentationNet.Config(3, classes.size(), 8),
-                InputSpec.rgbUint8(64), rnd -> {
-                    byte[] pixels = new byte[3 * 32 * 32];
-                    rnd.nextBytes(pixels);
-                    byte[] labels = new byte[32 * 32];
-                    for (int i = 0; i < labels.length; i++) {
-                        labels[i] = (byte) ((pixels[i] & 0xFF) % classes.size());
-                    }
-                    return new LabeledSample(pixels, labels, 32, 32);
-                }, new TrainingOptions(2, 2, 32, 1e-2f, 3L))) {
-            ModelManifest m = store.register("unet", trained.onnx(), ManifestDraft.forTrained(trained, "test", null, classes));
-            store.promote("unet", m.version());
-        }
-    }
-
-    private static Path sharedData() {
-        for (Path p : List.of(Path.of("../../shared/data"), Path.of("../shared/data"))) {
-            if (Files.isDirectory(p)) {
-                return p.toAbsolutePath().normalize();
-            }
-        }
-        throw new IllegalStateException("../shared/data not found beside the repository");
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected,

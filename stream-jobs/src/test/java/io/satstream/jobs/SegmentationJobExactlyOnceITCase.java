@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.satstream.jobs.records.RawTileRecord;
 import io.satstream.kafka.SatstreamTopics;
 import io.satstream.kafka.testing.KafkaTestBroker;
+import io.satstream.kafka.testing.TopicContents;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.Headers;
 import io.satstream.schemas.Segmentation;
@@ -150,7 +151,7 @@ class SegmentationJobExactlyOnceITCase {
 
             // The vectorised branch: at most one GeoJSON collection per georeferenced segmentation (exactly once
             // across the failure too); masks too speckled to vectorise are skipped by design.
-            List<ConsumerRecord<byte[], byte[]>> features = readCommitted(bootstrap, topics.segmentationFeatures());
+            List<ConsumerRecord<byte[], byte[]>> features = TopicContents.committed(bootstrap, topics.segmentationFeatures());
             List<String> featureKeys = features.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
             List<String> georeferenced = new ArrayList<>(goodKeys);
             georeferenced.remove("real-jpeg"); // a plain JPEG has no georeference, so no features
@@ -242,26 +243,6 @@ class SegmentationJobExactlyOnceITCase {
                         out.dlqErrors.put(key, header(r, Headers.ERROR));
                     }
                 }
-            }
-        }
-        return out;
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            var end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
         return out;

@@ -16,9 +16,10 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.satstream.ingest.TileFeed;
 import io.satstream.ingest.TileProducer;
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.SceneSource;
+import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.stac.internal.AssetSelector;
 import io.satstream.ingest.stac.internal.BandNames;
 import io.satstream.ingest.stac.internal.BandSelection;
@@ -41,19 +42,21 @@ import io.satstream.schemas.Tile;
  * its datetime) is committed is skipped. An item that cannot be ingested (no such asset or band, asset
  * unreachable, bad raster, a tile too big for Kafka) is logged, written to the ledger as rejected, counted,
  * and the feed goes on; only a bad raster stays rejected on the next run, unreachable assets are tried again.
- * When a scene's last tile has been handed out, the next call tells the {@link SceneCommitter}, which makes
- * the scene durable (the ledger line comes only after that). Not thread-safe, like every {@link TileFeed}.
+ * Each item becomes one {@link SceneTiles} for an {@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter},
+ * which sends it in one transaction and writes the ledger. The item counts as finished (and a search's cursor
+ * moves past it) only on the next call, once the ledger says the writer committed or rejected it; a scene
+ * handed out but not recorded stops the feed, so that the next run sends it again. Not thread-safe.
  */
-public final class StacItemFeed implements TileFeed {
+public final class StacItemFeed implements SceneSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StacItemFeed.class);
     /** Tiles share Kafka requests with their record framing; keep this much room for it. */
     static final long RECORD_OVERHEAD_BYTES = 64 * 1024;
     /** Prefix of rejection reasons that a later run retries (the asset may be reachable then). */
     static final String UNREACHABLE = "asset unreachable: ";
-    /** Items looked at per call of {@link #next()} before it yields (skips and rejections are quick). */
+    /** Items looked at per call of {@link #nextScene()} before it yields (skips and rejections are quick). */
     private static final int ITEMS_PER_CALL = 64;
 
-    /** Counters for a progress line; {@code tiles} counts tiles handed out. */
+    /** Counters for a progress line; {@code tiles} counts tiles the writer took. */
     public record Stats(long seen, long ingested, long skipped, long rejected, long tiles) {}
 
     private final String name;
@@ -63,7 +66,6 @@ public final class StacItemFeed implements TileFeed {
     private final RasterDecoder decoder;
     private final Tiler tiler;
     private final IngestLedger ledger;
-    private final SceneCommitter committer;
 
     private final AtomicLong seen = new AtomicLong();
     private final AtomicLong ingested = new AtomicLong();
@@ -81,7 +83,6 @@ public final class StacItemFeed implements TileFeed {
         this.decoder = b.decoder;
         this.tiler = b.tiler;
         this.ledger = b.ledger;
-        this.committer = b.committer;
     }
 
     /** A feed over every item of a static catalogue (walked lazily); exhausted after the last one. */
@@ -117,7 +118,6 @@ public final class StacItemFeed implements TileFeed {
         return new Builder("stac-api", new PollSource(poller, interval, once, nanoClock));
     }
 
-    @Override
     public String name() {
         return name;
     }
@@ -127,11 +127,7 @@ public final class StacItemFeed implements TileFeed {
     }
 
     @Override
-    public Optional<Tile> next() {
-        if (current != null && current.tiles.hasNext()) {
-            tilesOut.incrementAndGet();
-            return Optional.of(current.tiles.next());
-        }
+    public Optional<SceneTiles> nextScene() {
         finishCurrent();
         for (int i = 0; i < ITEMS_PER_CALL; i++) {
             Optional<StacItem> item = source.next();
@@ -139,27 +135,25 @@ public final class StacItemFeed implements TileFeed {
                 return Optional.empty();
             }
             seen.incrementAndGet();
-            if (start(item.get()) && current.tiles.hasNext()) {
-                tilesOut.incrementAndGet();
-                return Optional.of(current.tiles.next());
+            if (start(item.get())) {
+                Current c = current;
+                return Optional.of(new SceneTiles(c.scene.sceneId(), c.scene.source(), c.fingerprint, c.count,
+                        counting(c.tiles)));
             }
         }
         return Optional.empty();
     }
 
-    /** Hands the finished scene to the committer; exhausted only once the last one is committed. */
+    /** Settles the scene handed out last; exhausted only once the last one is recorded. */
     @Override
     public boolean exhausted() {
-        if (current != null && current.tiles.hasNext()) {
-            return false;
-        }
         finishCurrent();
         return source.exhausted();
     }
 
     @Override
     public void close() {
-        // A scene whose tiles were not all handed out stays uncommitted: the next run sends it again.
+        // A scene handed out but not yet settled stays as the ledger has it: the next run sends it again.
         current = null;
     }
 
@@ -232,13 +226,34 @@ public final class StacItemFeed implements TileFeed {
         }
         Current done = current;
         current = null;
-        if (!committer.sceneSent(done.scene, done.fingerprint, done.count)) {
-            // Kafka refused tiles: stop here, unrecorded and with the cursor before the item, so a rerun sends it
-            throw new IllegalStateException("item " + done.item.id() + ": not every tile was acknowledged by Kafka;"
+        String sceneId = done.scene.sceneId();
+        if (ledger.isIngested(sceneId, done.fingerprint)) {
+            ingested.incrementAndGet();
+        } else if (ledger.isRejected(sceneId, done.fingerprint)) {
+            rejected.incrementAndGet(); // the writer refused it (e.g. a record over Kafka's limit)
+        } else {
+            // not committed: stop here with the cursor before the item, so that a rerun sends it
+            throw new IllegalStateException("item " + done.item.id() + ": its tiles were not committed to Kafka;"
                     + " it was not recorded and the next run sends it again");
         }
-        ingested.incrementAndGet();
         source.done(done.item);
+    }
+
+    /** Counts the tiles the writer takes. */
+    private Iterator<Tile> counting(Iterator<Tile> tiles) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return tiles.hasNext();
+            }
+
+            @Override
+            public Tile next() {
+                Tile t = tiles.next();
+                tilesOut.incrementAndGet();
+                return t;
+            }
+        };
     }
 
     /** The scene id for an item id: file- and key-safe. */
@@ -323,7 +338,6 @@ public final class StacItemFeed implements TileFeed {
         private RasterDecoder decoder = new RasterDecoder();
         private Tiler tiler;
         private IngestLedger ledger;
-        private SceneCommitter committer;
 
         private Builder(String name, ItemSource source) {
             this.name = name;
@@ -355,16 +369,10 @@ public final class StacItemFeed implements TileFeed {
             return this;
         }
 
-        public Builder committer(SceneCommitter committer) {
-            this.committer = Objects.requireNonNull(committer, "committer");
-            return this;
-        }
-
         public StacItemFeed build() {
             Objects.requireNonNull(fetcher, "fetcher");
             Objects.requireNonNull(tiler, "tiler");
             Objects.requireNonNull(ledger, "ledger");
-            Objects.requireNonNull(committer, "committer");
             return new StacItemFeed(this);
         }
     }

@@ -22,12 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.satstream.ingest.RateLimiter;
-import io.satstream.ingest.TileFeed;
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.SceneSource;
+import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.stac.FetchException;
 import io.satstream.ingest.stac.HrefFetcher;
-import io.satstream.ingest.stac.SceneCommitter;
-import io.satstream.ingest.tiling.SceneRef;
 import io.satstream.raster.RasterDecodeException;
 import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
@@ -45,10 +44,11 @@ import io.satstream.schemas.XyzAddress;
  *
  * <p>Tiles the {@link IngestLedger} has are not fetched again. A tile the server answers with an error
  * (404, 5xx), that times out or does not decode is logged, written to the ledger as rejected, counted,
- * and the feed goes on; a later run asks again for those that failed to download. Each tile is handed to
- * the {@link SceneCommitter} on the call after it was handed out, as STAC scenes are.
+ * and the feed goes on; a later run asks again for those that failed to download. Each tile is a scene of
+ * one tile for an {@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter}; on the next call the feed
+ * checks that the writer recorded it, as STAC scenes are, and stops if it did not.
  */
-public final class XyzTileFeed implements TileFeed {
+public final class XyzTileFeed implements SceneSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(XyzTileFeed.class);
     static final String UNREACHABLE = "tile unreachable: ";
     private static final String FINGERPRINT = "xyz";
@@ -80,7 +80,6 @@ public final class XyzTileFeed implements TileFeed {
     private final HrefFetcher fetcher;
     private final RasterDecoder decoder;
     private final IngestLedger ledger;
-    private final SceneCommitter committer;
     private final RateLimiter limiter;
     private final ExecutorService pool;
     private final Iterator<XyzAddress> addresses;
@@ -91,8 +90,7 @@ public final class XyzTileFeed implements TileFeed {
     private Tile handedOut;
 
     /** @throws IllegalArgumentException (one line) for a bad box or zoom, or one that needs more than maxTiles */
-    public XyzTileFeed(Settings settings, HrefFetcher fetcher, RasterDecoder decoder, IngestLedger ledger,
-            SceneCommitter committer) {
+    public XyzTileFeed(Settings settings, HrefFetcher fetcher, RasterDecoder decoder, IngestLedger ledger) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.range = XyzTileRange.covering(settings.bbox(), settings.zoom());
         if (range.count() > settings.maxTiles()) {
@@ -104,7 +102,6 @@ public final class XyzTileFeed implements TileFeed {
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.committer = Objects.requireNonNull(committer, "committer");
         this.limiter = new RateLimiter(settings.requestsPerSecond());
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
@@ -119,7 +116,6 @@ public final class XyzTileFeed implements TileFeed {
         return range;
     }
 
-    @Override
     public String name() {
         return "xyz";
     }
@@ -133,7 +129,7 @@ public final class XyzTileFeed implements TileFeed {
     }
 
     @Override
-    public Optional<Tile> next() {
+    public Optional<SceneTiles> nextScene() {
         commitHandedOut();
         while (true) {
             fill();
@@ -143,8 +139,10 @@ public final class XyzTileFeed implements TileFeed {
             }
             Optional<Tile> tile = complete(head);
             if (tile.isPresent()) {
-                handedOut = tile.get();
-                return tile;
+                Tile t = tile.get();
+                handedOut = t;
+                return Optional.of(new SceneTiles(t.getSceneId(), t.getSource(), FINGERPRINT, 1,
+                        List.of(t).iterator()));
             }
         }
     }
@@ -236,11 +234,14 @@ public final class XyzTileFeed implements TileFeed {
         }
         Tile t = handedOut;
         handedOut = null;
-        if (!committer.sceneSent(new SceneRef(t.getSceneId(), t.getSource(), null, Map.of()), FINGERPRINT, 1)) {
-            throw new IllegalStateException("xyz tile " + t.getTileId() + " was not acknowledged by Kafka; it was"
+        if (ledger.isIngested(t.getSceneId(), FINGERPRINT)) {
+            ingested.incrementAndGet();
+        } else if (ledger.isRejected(t.getSceneId(), FINGERPRINT)) {
+            rejected.incrementAndGet(); // the writer refused it (a record over Kafka's limit)
+        } else {
+            throw new IllegalStateException("xyz tile " + t.getTileId() + " was not committed to Kafka; it was"
                     + " not recorded and the next run fetches it again");
         }
-        ingested.incrementAndGet();
     }
 
     private record Pending(XyzAddress address, URI uri, Future<byte[]> bytes) {}

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.tiling.Tiler;
 import io.satstream.ingest.tiling.TilerSettings;
 import io.satstream.raster.RasterDecoder;
@@ -200,9 +201,9 @@ class StacItemFeedTest {
         Tiler huge = new Tiler(new TilerSettings(8192, 0));
         try (IngestLedger ledger = IngestLedger.open(work.resolve("ledger.jsonl"))) {
             StacItemFeed feed = StacItemFeed.catalog(new StacCatalogWalker(fetcher), TestData.planet().resolve("collection.json").toUri())
-                    .fetcher(fetcher).tiler(huge).ledger(ledger).committer((s, f, n) -> true)
+                    .fetcher(fetcher).tiler(huge).ledger(ledger)
                     .assets(AssetChoice.byKey("analytic")).build();
-            drain(feed, new ArrayList<>());
+            drain(feed, ledger, new ArrayList<>(), new LinkedHashMap<>());
             assertThat(feed.stats().rejected()).isEqualTo(5);
             assertThat(ledger.latest("20170831_172754_101c").get().reason())
                     .contains("8192x8192 tile of 4 UINT16 bands is 536870912 bytes");
@@ -218,22 +219,28 @@ class StacItemFeedTest {
         try (IngestLedger ledger = IngestLedger.open(work.resolve("ledger.jsonl"));
                 StacItemFeed feed = StacItemFeed.catalog(new StacCatalogWalker(fetcher), root)
                         .fetcher(fetcher).tiler(tiler).ledger(ledger).assets(choice)
-                        .committer((scene, fingerprint, n) -> {
-                            committed.put(scene.sceneId(), n);
-                            ledger.markIngested(scene.sceneId(), scene.source(), fingerprint, n);
-                            return true;
-                        })
                         .build()) {
-            drain(feed, tiles);
+            drain(feed, ledger, tiles, committed);
             return new Run(tiles, committed, feed.stats());
         }
     }
 
-    private static void drain(StacItemFeed feed, List<Tile> out) {
+    /** Takes every scene as the exactly-once writer would (all its tiles, then the ledger line). */
+    private static void drain(StacItemFeed feed, IngestLedger ledger, List<Tile> out, Map<String, Integer> committed) {
         int guard = 0;
         while (!feed.exhausted()) {
-            Optional<Tile> t = feed.next();
-            t.ifPresent(out::add);
+            Optional<SceneTiles> scene = feed.nextScene();
+            if (scene.isPresent()) {
+                SceneTiles s = scene.get();
+                int n = 0;
+                while (s.tiles().hasNext()) {
+                    out.add(s.tiles().next());
+                    n++;
+                }
+                assertThat(n).isEqualTo(s.tileCount());
+                committed.put(s.sceneId(), n);
+                ledger.markIngested(s.sceneId(), s.source(), s.fingerprint(), n);
+            }
             if (++guard > 10_000) {
                 throw new AssertionError("feed never ends");
             }

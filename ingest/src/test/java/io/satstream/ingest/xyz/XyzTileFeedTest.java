@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpServer;
 
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.stac.HrefFetcher;
 import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
@@ -184,8 +185,8 @@ class XyzTileFeedTest {
         try (IngestLedger ledger = IngestLedger.open(work.resolve("slow.jsonl"));
                 XyzTileFeed feed = new XyzTileFeed(new XyzTileFeed.Settings(
                         new XyzUrlTemplate("http://127.0.0.1:" + server.getAddress().getPort() + "/slow/{z}/{x}/{y}"),
-                        BBOX, ZOOM, 100, 6, 0), quick, new RasterDecoder(), ledger, (s, f, n) -> true)) {
-            drain(feed, new ArrayList<>());
+                        BBOX, ZOOM, 100, 6, 0), quick, new RasterDecoder(), ledger)) {
+            drain(feed, ledger, new ArrayList<>(), new HashMap<>());
             assertThat(feed.stats().rejected()).isEqualTo(12);
             assertThat(ledger.versions()).allSatisfy(e -> assertThat(e.reason()).contains("timed out"));
         }
@@ -200,23 +201,28 @@ class XyzTileFeedTest {
         try (IngestLedger ledger = IngestLedger.open(work.resolve("ledger.jsonl"));
                 XyzTileFeed feed = new XyzTileFeed(new XyzTileFeed.Settings(
                         new XyzUrlTemplate("http://127.0.0.1:" + server.getAddress().getPort() + "/{z}/{x}/{y}.png"),
-                        BBOX, ZOOM, maxTiles, 3, 200), fetcher, new RasterDecoder(), ledger,
-                        (scene, fingerprint, n) -> {
-                            committed.put(scene.sceneId(), n);
-                            ledger.markIngested(scene.sceneId(), scene.source(), fingerprint, n);
-                            return true;
-                        })) {
-            drain(feed, tiles);
+                        BBOX, ZOOM, maxTiles, 3, 200), fetcher, new RasterDecoder(), ledger)) {
+            drain(feed, ledger, tiles, committed);
             assertThat(committed.keySet()).containsExactlyInAnyOrderElementsOf(tiles.stream().map(Tile::getTileId).toList());
             return new Run(tiles, feed.stats());
         }
     }
 
-    private static void drain(XyzTileFeed feed, List<Tile> out) {
+    /** Takes every one-tile scene as the exactly-once writer would (the tile, then the ledger line). */
+    private static void drain(XyzTileFeed feed, IngestLedger ledger, List<Tile> out, Map<String, Integer> committed) {
         int guard = 0;
         while (!feed.exhausted()) {
-            Optional<Tile> t = feed.next();
-            t.ifPresent(out::add);
+            Optional<SceneTiles> scene = feed.nextScene();
+            if (scene.isPresent()) {
+                SceneTiles s = scene.get();
+                assertThat(s.tileCount()).isEqualTo(1);
+                Tile t = s.tiles().next();
+                assertThat(s.tiles().hasNext()).isFalse();
+                assertThat(t.getSceneId()).isEqualTo(s.sceneId());
+                out.add(t);
+                committed.put(s.sceneId(), 1);
+                ledger.markIngested(s.sceneId(), s.source(), s.fingerprint(), 1);
+            }
             if (++guard > 1000) {
                 throw new AssertionError("feed never ends");
             }

@@ -1,0 +1,172 @@
+package io.satstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.imageio.ImageIO;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.satstream.app.internal.UsageErrorHandler;
+import io.satstream.ingest.xyz.XyzTileRange;
+import io.satstream.kafka.SatstreamTopics;
+import io.satstream.kafka.testing.KafkaTestBroker;
+import io.satstream.schemas.AvroCodec;
+import io.satstream.schemas.Tile;
+
+import picocli.CommandLine;
+
+/**
+ * {@code ingest xyz} against a test tile server: every tile of the box goes to the topic once, in its own
+ * transaction; a rerun sends none; and a run that stopped between a tile's commit and its ledger line does
+ * not send that tile again (the ledger is cut back to what such a crash leaves).
+ */
+class IngestXyzCommandITCase {
+    private static final double[] BBOX = {-0.1, 51.45, 0.1, 51.55};
+    private static final int ZOOM = 10;
+
+    @TempDir
+    Path work;
+
+    private HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    @BeforeEach
+    void serve() throws IOException {
+        byte[] png = png();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(200, png.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(png);
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void everyTileOnceEvenAfterACrashBetweenCommitAndLedgerLine() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SatstreamTopics.Names topics = new SatstreamTopics.Names("tiles-" + run, "segmentations-" + run,
+                "model-events-" + run, "tiles-dlq-" + run);
+        String bootstrap = KafkaTestBroker.bootstrapServers();
+        SatstreamTopics.ensure(bootstrap, topics, 2);
+        long total = XyzTileRange.covering(BBOX, ZOOM).count();
+        assertThat(total).isBetween(2L, 30L);
+        String[] args = {"--bootstrap", bootstrap, "--url", "http://127.0.0.1:" + server.getAddress().getPort()
+            + "/{z}/{x}/{y}.png", "--bbox", BBOX[0] + "," + BBOX[1] + "," + BBOX[2] + "," + BBOX[3], "--zoom",
+            String.valueOf(ZOOM), "--requests-per-second", "0", "--topic", topics.tiles(), "--work-dir",
+            work.toString()};
+
+        Result first = xyz(args);
+        assertThat(first.code).as(first.out + first.err).isZero();
+        assertThat(first.out).contains("ingested " + total + " | skipped 0 | rejected 0 | committed " + total)
+                .contains("(exhausted)");
+        assertThat(requests.get()).isEqualTo(total);
+
+        Result second = xyz(args);
+        assertThat(second.code).as(second.out + second.err).isZero();
+        assertThat(second.out).contains("ingested 0 | skipped " + total + " | rejected 0 | committed 0");
+        assertThat(requests.get()).as("nothing fetched again").isEqualTo(total);
+
+        // what a crash after the last tile's Kafka commit, before its ledger line, leaves
+        Path ledger = work.resolve("ingest/xyz-ledger.jsonl");
+        List<String> lines = Files.readAllLines(ledger);
+        assertThat(lines).hasSize((int) (2 * total));
+        assertThat(lines.get(lines.size() - 1)).contains("committed");
+        assertThat(lines.get(lines.size() - 2)).contains("pending");
+        Files.write(ledger, lines.subList(0, lines.size() - 1));
+
+        Result third = xyz(args);
+        assertThat(third.code).as(third.out + third.err).isZero();
+        assertThat(third.out).contains("recovered the last run: 1 tile(s) had been committed, 0 will be fetched again")
+                .contains("ingested 0 | skipped " + total + " | rejected 0 | committed 0");
+        assertThat(requests.get()).isEqualTo(total);
+
+        List<ConsumerRecord<String, byte[]>> committed = readAll(bootstrap, topics.tiles(), true);
+        assertThat(committed).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize((int) total)
+                .allSatisfy(k -> assertThat(k).startsWith("xyz/" + ZOOM + "/"));
+        assertThat(committed).allSatisfy(r -> assertThat(AvroCodec.tile().decode(r.value()).getTileId())
+                .isEqualTo(r.key()));
+        assertThat(readAll(bootstrap, topics.tiles(), false)).as("no aborted attempt either").hasSize((int) total);
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result xyz(String... args) {
+        CommandLine cmd = new CommandLine(new IngestXyzCommand());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        cmd.setParameterExceptionHandler(new UsageErrorHandler());
+        int code = cmd.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static byte[] png() throws IOException {
+        BufferedImage image = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                image.setRGB(x, y, (x << 16) | (y << 8) | ((x + y) & 0xff));
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", bytes);
+        return bytes.toByteArray();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, boolean committed) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
