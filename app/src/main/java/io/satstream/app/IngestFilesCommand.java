@@ -104,18 +104,10 @@ public final class IngestFilesCommand implements Callable<Integer> {
                         ledger);
                 DirectoryFeed feed = new DirectoryFeed(settings, ledger,
                         r -> progress.println("rejected " + r))) {
-            ExactlyOnceSceneWriter.Recovery recovery = writer.recovery();
-            if (recovery.committed() + recovery.aborted() > 0) {
-                progress.println("recovered the last run: " + recovery.committed() + " scene(s) had been committed, "
-                        + recovery.aborted() + " will be sent again");
-            }
             progress.println("ingesting " + settings.dir().toAbsolutePath().normalize() + " (" + String.join(", ",
                     DirectoryFeed.extensions()) + ") into " + topic + (once ? "" : "; watching until Ctrl-C"));
-            SceneIngestRunner runner = new SceneIngestRunner(feed, writer, Duration.ofMillis(500),
-                    p -> progress.update(describe(feed, p)));
-            try (ShutdownSignal stop = ShutdownSignal.install("ingest-files", Duration.ofSeconds(30), runner::stop)) {
-                last = runner.run();
-            }
+            last = SceneIngestSession.run("ingest-files", "scene(s)", feed, writer, progress, Duration.ofMillis(500),
+                    p -> describe(feed, p));
             progress.finish(describe(feed, last));
         }
         return 0;

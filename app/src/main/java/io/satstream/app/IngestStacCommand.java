@@ -155,17 +155,8 @@ public final class IngestStacCommand implements Callable<Integer> {
             try (ConsoleProgress progress = ConsoleProgress.forConsole(out);
                     StacItemFeed feed = builder.fetcher(fetcher).tiler(new Tiler(tiling)).ledger(ledger).assets(choice)
                             .build()) {
-                ExactlyOnceSceneWriter.Recovery recovery = writer.recovery();
-                if (recovery.committed() + recovery.aborted() > 0) {
-                    progress.println("recovered the last run: " + recovery.committed() + " item(s) had been"
-                            + " committed, " + recovery.aborted() + " will be sent again");
-                }
-                SceneIngestRunner runner = new SceneIngestRunner(feed, writer, Duration.ofMillis(250),
-                        p -> progress.update(describe(feed.stats(), p)));
-                SceneIngestRunner.Progress last;
-                try (ShutdownSignal stop = ShutdownSignal.install("ingest-stac", Duration.ofSeconds(10), runner::stop)) {
-                    last = runner.run();
-                }
+                SceneIngestRunner.Progress last = SceneIngestSession.run("ingest-stac", "item(s)", feed, writer,
+                        progress, Duration.ofMillis(250), p -> describe(feed.stats(), p));
                 // exhausted() also settles the last item, so the stats below count it
                 String reason = feed.exhausted() ? "exhausted" : "stopped";
                 progress.finish(describe(feed.stats(), last) + " (" + reason + ")");

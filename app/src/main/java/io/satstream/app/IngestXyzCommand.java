@@ -107,17 +107,8 @@ public final class IngestXyzCommand implements Callable<Integer> {
                         bootstrap, topic, IngestTransactionalIds.of("xyz", ledgerFile, topic)), ledger);
                 ConsoleProgress progress = ConsoleProgress.forConsole(out);
                 XyzTileFeed feed = new XyzTileFeed(settings, fetcher, new RasterDecoder(), ledger)) {
-            ExactlyOnceSceneWriter.Recovery recovery = writer.recovery();
-            if (recovery.committed() + recovery.aborted() > 0) {
-                progress.println("recovered the last run: " + recovery.committed() + " tile(s) had been committed, "
-                        + recovery.aborted() + " will be fetched again");
-            }
-            SceneIngestRunner runner = new SceneIngestRunner(feed, writer, Duration.ofMillis(250),
-                    p -> progress.update(describe(feed.stats(), p)));
-            SceneIngestRunner.Progress last;
-            try (ShutdownSignal stop = ShutdownSignal.install("ingest-xyz", Duration.ofSeconds(10), runner::stop)) {
-                last = runner.run();
-            }
+            SceneIngestRunner.Progress last = SceneIngestSession.run("ingest-xyz", "tile(s)", feed, writer, progress,
+                    Duration.ofMillis(250), p -> describe(feed.stats(), p));
             // exhausted() also settles the last tile, so the stats below count it
             String reason = feed.exhausted() ? "exhausted" : "stopped";
             progress.finish(describe(feed.stats(), last) + " (" + reason + ")");

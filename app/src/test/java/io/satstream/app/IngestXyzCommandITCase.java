@@ -9,24 +9,16 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.imageio.ImageIO;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +29,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.satstream.app.internal.UsageErrorHandler;
 import io.satstream.ingest.xyz.XyzTileRange;
 import io.satstream.kafka.SatstreamTopics;
+import io.satstream.kafka.testing.TopicContents;
 import io.satstream.kafka.testing.KafkaTestBroker;
 import io.satstream.schemas.AvroCodec;
-import io.satstream.schemas.Tile;
 
 import picocli.CommandLine;
 
@@ -112,16 +104,18 @@ class IngestXyzCommandITCase {
 
         Result third = xyz(args);
         assertThat(third.code).as(third.out + third.err).isZero();
-        assertThat(third.out).contains("recovered the last run: 1 tile(s) had been committed, 0 will be fetched again")
+        assertThat(third.out).contains("recovered the last run: 1 tile(s) had been committed, 0 will be sent again")
                 .contains("ingested 0 | skipped " + total + " | rejected 0 | committed 0");
         assertThat(requests.get()).isEqualTo(total);
 
-        List<ConsumerRecord<String, byte[]>> committed = readAll(bootstrap, topics.tiles(), true);
-        assertThat(committed).extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize((int) total)
+        List<ConsumerRecord<byte[], byte[]>> committed = TopicContents.committed(bootstrap, topics.tiles());
+        List<String> keys = committed.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+        assertThat(keys).doesNotHaveDuplicates().hasSize((int) total)
                 .allSatisfy(k -> assertThat(k).startsWith("xyz/" + ZOOM + "/"));
         assertThat(committed).allSatisfy(r -> assertThat(AvroCodec.tile().decode(r.value()).getTileId())
-                .isEqualTo(r.key()));
-        assertThat(readAll(bootstrap, topics.tiles(), false)).as("no aborted attempt either").hasSize((int) total);
+                .isEqualTo(new String(r.key(), StandardCharsets.UTF_8)));
+        assertThat(TopicContents.uncommitted(bootstrap, topics.tiles())).as("no aborted attempt either")
+                .hasSize((int) total);
     }
 
     private record Result(int code, String out, String err) {}
@@ -149,24 +143,4 @@ class IngestXyzCommandITCase {
         return bytes.toByteArray();
     }
 
-    private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, boolean committed) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
 }
