@@ -225,7 +225,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             scenesIncomplete++;
             String line = String.format(Locale.ROOT,
                     "warning: scene %s is incomplete: %d of %d pixels had no tile (%d tiles seen); written as"
-                            + " %s with them as nodata", w.scene().sceneId(), w.scene().uncoveredPixels(),
+                            + " %s with them as no data (255)", w.scene().sceneId(), w.scene().uncoveredPixels(),
                     (long) w.scene().width() * w.scene().height(), w.scene().tiles(), w.tif());
             progress.println(line);
             LOG.warn(line);

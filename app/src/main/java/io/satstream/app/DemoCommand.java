@@ -5,9 +5,14 @@ import io.satstream.app.runtime.EmbeddedFlink;
 import io.satstream.app.runtime.FirstModelBootstrap;
 import io.satstream.app.runtime.Ports;
 import io.satstream.app.viewer.Viewer;
-import io.satstream.ingest.FeedRunner;
-import io.satstream.ingest.TileProducer;
-import io.satstream.ingest.synthetic.SyntheticFeed;
+import io.satstream.ingest.files.DirectoryFeed;
+import io.satstream.ingest.files.DirectoryFeedSettings;
+import io.satstream.ingest.ledger.ExactlyOnceSceneWriter;
+import io.satstream.ingest.stac.AssetChoice;
+import io.satstream.ingest.stac.HrefFetcher;
+import io.satstream.ingest.stac.StacItemFeed;
+import io.satstream.ingest.stac.StacSearch;
+import io.satstream.ingest.tiling.TilerSettings;
 import io.satstream.jobs.SegmentationJob;
 import io.satstream.jobs.SegmentationJobConfig;
 import io.satstream.kafka.EmbeddedKafka;
@@ -15,18 +20,22 @@ import io.satstream.kafka.SatstreamTopics;
 import io.satstream.modelstore.ModelStore;
 import io.satstream.models.InferenceRuntimes;
 import io.satstream.models.RuntimeChoice;
+import io.satstream.schemas.Headers;
 import io.satstream.schemas.ModelRef;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +49,27 @@ import picocli.CommandLine.Spec;
 /**
  * {@code satstream demo}: the whole system in one JVM — a Kafka broker (or an existing one with
  * {@code --bootstrap}), a Flink MiniCluster with its web UI, the model store (training a first model
- * if it is empty), a live synthetic satellite feed, the segmentation job and the viewer — with a live
- * progress line. With {@code --duration} it stops the feed after that long, waits until every tile in
- * {@code tiles} is committed to {@code segmentations} or {@code tiles-dlq}, and exits 0.
+ * if it is empty), a live feed ({@link DemoSource}: synthetic tiles, a watched directory or a STAC
+ * catalogue or API, the latter two exactly once as {@code ingest files|stac} run them, ledger in
+ * {@code <work-dir>/ingest}), the segmentation job and the viewer — with a live progress line. With
+ * {@code --duration} it stops the feed after that long, waits until every tile committed to {@code tiles} is
+ * committed to {@code segmentations} or {@code tiles-dlq}, and exits 0.
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         description = {
             "Runs the whole system embedded, with live progress, until Ctrl-C or --duration.",
-            "Kafka (KRaft) or --bootstrap, a Flink MiniCluster with its web UI, the model store (a first model is",
-            "trained if it is empty), a live synthetic satellite feed, the segmentation job and a viewer.%n"
+            "Kafka (KRaft) or --bootstrap, a Flink MiniCluster with its web UI, the model",
+            "store (a first model is trained if it is empty), a live feed (--source:",
+            "synthetic tiles, a watched directory or STAC), the segmentation job and a viewer.%n"
         })
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     private static final String MODEL_NAME = "unet";
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
+    /** A scene feed stops after the scene in flight, whose transaction may hold many tiles. */
+    private static final Duration FEED_STOP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STAC_POLL = Duration.ofSeconds(60);
 
     @Spec
     private CommandSpec spec;
@@ -67,12 +82,24 @@ public final class DemoCommand implements Callable<Integer> {
     private Duration duration;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "5",
-            description = "synthetic tiles per second (default: ${DEFAULT-VALUE})")
+            description = "synthetic tiles per second; --source synthetic only (default: ${DEFAULT-VALUE})")
     private double rate;
 
     @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "synthetic",
-            description = "where tiles come from: synthetic (dir:PATH and stac:URL arrive with issue #3)")
+            description = "where tiles come from: synthetic (procedural scenes at --rate), dir:PATH (image files"
+                    + " in a watched directory, as `ingest files`) or stac:URL (a static catalogue: a .json URL or a"
+                    + " path; else a STAC API, its landing page or /search; as `ingest stac`, keeping the bands the"
+                    + " serving model takes). dir: and stac: send each scene exactly once (ledger in"
+                    + " <work-dir>/ingest) and refused ones to tiles-dlq with stage=ingest (default: ${DEFAULT-VALUE})")
     private String source;
+
+    @Option(names = "--tile-size", paramLabel = "PX", defaultValue = "256",
+            description = "tile side in pixels for dir: and stac: sources (default: ${DEFAULT-VALUE})")
+    private int tileSize;
+
+    @Option(names = "--overlap", paramLabel = "PX", defaultValue = "32",
+            description = "pixels shared by neighbouring tiles, for dir: and stac: sources (default: ${DEFAULT-VALUE})")
+    private int overlap;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = BootstrapServersConverter.class,
             description = "use this Kafka instead of starting the embedded broker")
@@ -111,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        validate();
+        DemoSource feedSource = validate();
         PrintWriter out = spec.commandLine().getOut();
         Path work = workDir.ensure();
         RuntimeChoice choice = InferenceRuntimes.choose(runtime);
@@ -120,8 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
         EmbeddedKafka kafka = null;
         EmbeddedFlink flink = null;
         Viewer viewer = null;
-        FeedRunner feed = null;
-        Thread feedThread = null;
+        DemoFeed feed = null;
         JobClient job = null;
         try (ShutdownSignal stop = ShutdownSignal.install("demo", Duration.ofSeconds(30));
                 ConsoleProgress progress = ConsoleProgress.forConsole(out)) {
@@ -170,14 +196,12 @@ public final class DemoCommand implements Callable<Integer> {
             progress.println("work dir: " + work);
             progress.println(duration == null ? "press Ctrl-C to stop" : "running for " + DurationConverter.format(duration));
 
-            String runId = Long.toString(System.currentTimeMillis(), 36);
-            TileProducer producer = new TileProducer(servers, topics.tiles());
-            feed = FeedRunner.builder(new SyntheticFeed(runId, System.nanoTime(), 256, -1), producer).rate(rate).build();
-            feedThread = startFeed(feed);
+            feed = startFeed(feedSource, servers, topics, store, serving, progress);
 
-            try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers));
+            OutputCounts outputs = new OutputCounts();
+            try (CommittedRecordCounter tilesIn = CommittedRecordCounter.start(servers, topics.tiles());
                     CommittedOutputMonitor monitor = new CommittedOutputMonitor(servers, topics.segmentations(),
-                            topics.tilesDlq(), null).start()) {
+                            topics.tilesDlq(), outputs).start()) {
                 RateWindow window = new RateWindow();
                 long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
                 while (!stop.requested() && System.nanoTime() < deadline) {
@@ -185,35 +209,33 @@ public final class DemoCommand implements Callable<Integer> {
                         throw new IllegalStateException("the segmentation job ended: " + job.getJobStatus().get()
                                 + " (see the log in " + work.resolve("logs") + ")");
                     }
-                    progress.update(status(admin, topics, monitor, window));
+                    progress.update(status(tilesIn, monitor, outputs, feed, window));
                     Thread.sleep(500);
                 }
-                feed.stop();
-                feedThread.join(10_000);
-                producer.close();
+                feed.stop(FEED_STOP_TIMEOUT);
                 if (stop.requested()) {
                     progress.finish("stopping (Ctrl-C)…");
                     return 0;
                 }
-                // Drain: everything in 'tiles' (ours and anything produced by others) must be committed.
-                long drainDeadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-                long in = CommittedOutputMonitor.recordsIn(admin, topics.tiles());
-                while (monitor.segmented() + monitor.rejected() < in) {
+                // Drain: every tile committed to 'tiles' (ours and anything produced by others) must be accounted
+                // for; a scene refused at ingest has no tile there, so its dead-letter record does not count.
+                long drainStart = System.nanoTime();
+                long drainDeadline = drainStart + DRAIN_TIMEOUT.toNanos();
+                while (!tilesIn.caughtUpSince(drainStart) || outputs.tiles() < tilesIn.count()) {
                     if (System.nanoTime() > drainDeadline || stop.requested()) {
-                        progress.finish(status(admin, topics, monitor, window));
-                        throw new IllegalStateException("output did not catch up with the " + in
+                        progress.finish(status(tilesIn, monitor, outputs, feed, window));
+                        throw new IllegalStateException("output did not catch up with the " + tilesIn.count()
                                 + " tiles within " + DurationConverter.format(DRAIN_TIMEOUT));
                     }
-                    progress.update("draining: " + status(admin, topics, monitor, window));
+                    progress.update("draining: " + status(tilesIn, monitor, outputs, feed, window));
                     Thread.sleep(250);
-                    in = CommittedOutputMonitor.recordsIn(admin, topics.tiles());
                 }
-                progress.finish("done: " + status(admin, topics, monitor, window));
+                progress.finish("done: " + status(tilesIn, monitor, outputs, feed, window));
             }
             return 0;
         } finally {
             if (feed != null) {
-                feed.stop();
+                feed.stop(FEED_STOP_TIMEOUT);
             }
             if (job != null && flink != null) {
                 flink.cancel(job, Duration.ofSeconds(30));
@@ -224,33 +246,54 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Thread startFeed(FeedRunner feed) {
-        Thread thread = new Thread(() -> {
-            try {
-                feed.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.error("synthetic feed stopped", e);
-            }
-        }, "synthetic-feed");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+    /** The feed {@code --source} names, started; a scene feed first says what it recovered of a crashed run. */
+    private DemoFeed startFeed(DemoSource feedSource, String servers, SatstreamTopics.Names topics, ModelStore store,
+            ModelRef serving, ConsoleProgress progress) {
+        FeedTarget target = new FeedTarget(servers, topics.tiles(), topics.tilesDlq());
+        TilerSettings tiling = new TilerSettings(tileSize, overlap);
+        if (feedSource instanceof DemoSource.Directory d) {
+            ExactlyOnceFeed<DirectoryFeed> files = ExactlyOnceFeed.files(target, workDir.ensure("ingest"),
+                    DirectoryFeedSettings.of(d.dir(), tiling, false),
+                    r -> progress.println("refused " + r + " (sent to " + topics.tilesDlq() + ")"));
+            SceneIngestSession.reportRecovery(files.writer(), "scene(s)", progress);
+            progress.println("source: " + d.dir() + " (watched; " + String.join(", ", DirectoryFeed.extensions())
+                    + ")");
+            return DemoFeed.scenes("files-feed", files).start();
+        }
+        if (feedSource instanceof DemoSource.Stac stac) {
+            // tiles must carry the bands the serving model takes, in its order, or the job refuses them
+            List<String> bands = store.manifest(serving.name(), serving.version())
+                    .orElseThrow(() -> new IllegalStateException("model " + serving + " has no manifest"))
+                    .toInputSpec().bands();
+            StacFeedSpec feedSpec = new StacFeedSpec(stac.root(), stac.api() ? StacSearch.all() : null,
+                    STAC_POLL, false, AssetChoice.byBands(bands), new HrefFetcher(), tiling);
+            ExactlyOnceFeed<StacItemFeed> items = ExactlyOnceFeed.stac(target, workDir.ensure("ingest"), feedSpec);
+            SceneIngestSession.reportRecovery(items.writer(), "item(s)", progress);
+            progress.println("source: " + (stac.api() ? "STAC API " + stac.root() + " (polled every "
+                    + DurationConverter.format(STAC_POLL) + ")" : "STAC catalogue " + stac.root()) + ", bands "
+                    + String.join(",", bands));
+            return DemoFeed.scenes("stac-feed", items).start();
+        }
+        return DemoFeed.synthetic(servers, topics.tiles(), rate).start();
     }
 
-    private String status(Admin admin, SatstreamTopics.Names topics, CommittedOutputMonitor monitor, RateWindow window) {
-        long in = CommittedOutputMonitor.recordsIn(admin, topics.tiles());
+    private String status(CommittedRecordCounter tilesIn, CommittedOutputMonitor monitor, OutputCounts outputs,
+            DemoFeed feed, RateWindow window) {
         long done = monitor.segmented();
         String version = monitor.lastModelVersion();
-        return String.format("tiles in %d | segmented %d | rejected %d | %.1f tiles/s | serving %s",
-                in, done, monitor.rejected(), window.rate(done), version == null ? "…" : version);
+        String feedStatus = feed.status();
+        return String.format("%stiles in %d | segmented %d | rejected %d | %.1f tiles/s | serving %s",
+                feedStatus.isEmpty() ? "" : feedStatus + " | ", tilesIn.count(), done, outputs.tileRejections(),
+                window.rate(done), version == null ? "…" : version);
     }
 
-    private void validate() {
-        if (!"synthetic".equals(source)) {
-            throw new ParameterException(spec.commandLine(), "--source " + source
-                    + " is not available yet; only 'synthetic' works in this version");
+    private DemoSource validate() {
+        DemoSource parsed;
+        try {
+            parsed = DemoSource.parse(source);
+            new TilerSettings(tileSize, overlap);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (rate <= 0) {
             throw new ParameterException(spec.commandLine(), "--rate must be > 0, got " + rate);
@@ -272,6 +315,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!java.util.Set.of("auto", "onnxruntime", "tensorrt").contains(runtime)) {
             throw new ParameterException(spec.commandLine(), "--runtime must be auto, onnxruntime or tensorrt, got " + runtime);
         }
+        return parsed;
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -282,6 +326,38 @@ public final class DemoCommand implements Callable<Integer> {
             c.close();
         } catch (Exception e) {
             LOG.warn("while shutting down {}: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    /**
+     * Counts the committed output records that stand for a tile of {@code tiles}: every segmentation and every
+     * dead-letter record except those of scenes refused at ingest (stage {@value ExactlyOnceSceneWriter#DLQ_STAGE}),
+     * which never had a tile there.
+     */
+    private static final class OutputCounts implements CommittedOutputMonitor.Listener {
+        private static final byte[] INGEST_STAGE = ExactlyOnceSceneWriter.DLQ_STAGE.getBytes(StandardCharsets.UTF_8);
+        private final AtomicLong tiles = new AtomicLong();
+        private final AtomicLong tileRejections = new AtomicLong();
+
+        @Override
+        public void onRecord(ConsumerRecord<byte[], byte[]> record, boolean rejected, long receivedAtMillis) {
+            if (!rejected) {
+                tiles.incrementAndGet();
+                return;
+            }
+            Header stage = record.headers().lastHeader(Headers.STAGE);
+            if (stage == null || !Arrays.equals(stage.value(), INGEST_STAGE)) {
+                tileRejections.incrementAndGet();
+                tiles.incrementAndGet();
+            }
+        }
+
+        long tiles() {
+            return tiles.get();
+        }
+
+        long tileRejections() {
+            return tileRejections.get();
         }
     }
 

@@ -9,12 +9,8 @@ import java.util.concurrent.Callable;
 
 import io.satstream.ingest.files.DirectoryFeed;
 import io.satstream.ingest.files.DirectoryFeedSettings;
-import io.satstream.ingest.ledger.ExactlyOnceSceneWriter;
-import io.satstream.ingest.ledger.IngestLedger;
 import io.satstream.ingest.ledger.SceneIngestRunner;
 import io.satstream.ingest.tiling.TilerSettings;
-import io.satstream.kafka.SatstreamTopics;
-import io.satstream.schemas.Topics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,25 +22,21 @@ import picocli.CommandLine.Spec;
 /**
  * {@code satstream ingest files}: image files dropped into a directory → tiles on Kafka, each scene exactly
  * once (one Kafka transaction per scene, recorded in {@code <work-dir>/ingest/files-ledger.jsonl}), with a
- * progress line. Bad files are reported and recorded, and the feed goes on.
+ * progress line. Bad files are reported and sent, once, to the dead-letter topic, and the feed goes on.
  */
 @Command(name = "files",
         mixinStandardHelpOptions = true,
         description = {"Ingests GeoTIFF/COG/PNG/JPEG scenes from a watched directory into the tiles topic.",
             "Each scene is tiled and sent exactly once, even across crashes and restarts.", ""})
 public final class IngestFilesCommand implements Callable<Integer> {
-    /** Ledger location below the work directory. */
-    static final String LEDGER = "files-ledger.jsonl";
-
     @Spec
     private CommandSpec spec;
 
     @Mixin
     private WorkDirOption workDir;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
-            converter = BootstrapServersConverter.class, description = "Kafka to produce to")
-    private String bootstrap;
+    @Mixin
+    private FeedOptions feedOptions;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "directory to ingest and watch")
     private Path dir;
@@ -59,10 +51,6 @@ public final class IngestFilesCommand implements Callable<Integer> {
 
     @Option(names = "--once", description = "ingest what is in the directory now, then exit (default: watch until Ctrl-C)")
     private boolean once;
-
-    @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.TILES,
-            description = "topic to produce to (default: ${DEFAULT-VALUE})")
-    private String topic;
 
     @Option(names = "--stable-for", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
             description = "read a file once its size has not changed for this long (default: ${DEFAULT-VALUE})")
@@ -88,26 +76,23 @@ public final class IngestFilesCommand implements Callable<Integer> {
         if (maxFileMb < 1) {
             throw new ParameterException(spec.commandLine(), "--max-file-mb must be >= 1, got " + maxFileMb);
         }
+        FeedTarget target = feedOptions.target();
         PrintWriter out = spec.commandLine().getOut();
-        SatstreamTopics.ensure(bootstrap, new SatstreamTopics.Names(topic, Topics.SEGMENTATIONS, Topics.MODEL_EVENTS,
-                Topics.TILES_DLQ), 2);
-        Path ledgerFile = workDir.ensure("ingest").resolve(LEDGER);
+        target.ensureTopics();
         DirectoryFeedSettings settings = DirectoryFeedSettings.of(dir, tiling, once)
                 .withStableFor(stableFor)
                 .withRescanEvery(rescan)
                 .withMaxFileBytes(maxFileMb * 1024 * 1024);
         SceneIngestRunner.Progress last;
         try (ConsoleProgress progress = ConsoleProgress.forConsole(out);
-                IngestLedger ledger = IngestLedger.open(ledgerFile);
-                ExactlyOnceSceneWriter writer = ExactlyOnceSceneWriter.open(
-                        ExactlyOnceSceneWriter.Settings.of(bootstrap, topic, transactionalId(ledgerFile, topic)),
-                        ledger);
-                DirectoryFeed feed = new DirectoryFeed(settings, ledger,
-                        r -> progress.println("rejected " + r))) {
+                ExactlyOnceFeed<DirectoryFeed> session = ExactlyOnceFeed.files(target, workDir.ensure("ingest"),
+                        settings, r -> progress.println("rejected " + r))) {
+            DirectoryFeed feed = session.feed();
             progress.println("ingesting " + settings.dir().toAbsolutePath().normalize() + " (" + String.join(", ",
-                    DirectoryFeed.extensions()) + ") into " + topic + (once ? "" : "; watching until Ctrl-C"));
-            last = SceneIngestSession.run("ingest-files", "scene(s)", feed, writer, progress, Duration.ofMillis(500),
-                    p -> describe(feed, p));
+                    DirectoryFeed.extensions()) + ") into " + target.topic() + ", refused files into "
+                    + target.dlqTopic() + (once ? "" : "; watching until Ctrl-C"));
+            last = SceneIngestSession.run("ingest-files", "scene(s)", feed, session.writer(), progress,
+                    Duration.ofMillis(500), p -> describe(feed, p));
             progress.finish(describe(feed, last));
         }
         return 0;
@@ -122,15 +107,8 @@ public final class IngestFilesCommand implements Callable<Integer> {
     }
 
     private static String describe(DirectoryFeed feed, SceneIngestRunner.Progress p) {
+        // the runner counts every refusal (the feed's, sent to the DLQ, and the writer's)
         return String.format(Locale.ROOT, "scenes seen %d | ingested %d | skipped %d | rejected %d | tiles sent %d",
-                feed.seen(), p.committed(), feed.skipped() + p.skipped(), feed.rejected() + p.rejected(), p.tiles());
-    }
-
-    /**
-     * One transactional id per ledger and topic, stable across runs, so that a restart fences a crashed run
-     * (CONTRACT: satstream-ingest-&lt;feed&gt;-&lt;name&gt;).
-     */
-    static String transactionalId(Path ledgerFile, String topic) {
-        return IngestTransactionalIds.of("files", ledgerFile, topic);
+                feed.seen(), p.committed(), feed.skipped() + p.skipped(), p.rejected(), p.tiles());
     }
 }

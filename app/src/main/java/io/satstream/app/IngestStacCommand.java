@@ -2,32 +2,17 @@ package io.satstream.app;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import io.satstream.ingest.ledger.ExactlyOnceSceneWriter;
-import io.satstream.ingest.ledger.IngestLedger;
 import io.satstream.ingest.ledger.SceneIngestRunner;
 import io.satstream.ingest.stac.AssetChoice;
 import io.satstream.ingest.stac.HrefFetcher;
-import io.satstream.ingest.stac.StacCatalogWalker;
 import io.satstream.ingest.stac.StacItemFeed;
 import io.satstream.ingest.stac.StacSearch;
-import io.satstream.ingest.stac.StacSearchPoller;
-import io.satstream.ingest.tiling.Tiler;
 import io.satstream.ingest.tiling.TilerSettings;
-import io.satstream.kafka.SatstreamTopics;
-import io.satstream.schemas.Topics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,8 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code satstream ingest stac}: the items of a static STAC catalogue ({@code --catalog}, walked once) or of
  * STAC API searches ({@code --api}, polled with a datetime cursor) into the tiles topic. The ledger
  * ({@code <work-dir>/ingest/stac-ledger.jsonl}) and the search cursor live in the work dir; each item is sent
- * in one Kafka transaction ({@link ExactlyOnceSceneWriter}), so a rerun or a restart after a crash ingests
- * nothing twice.
+ * in one Kafka transaction ({@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter}), so a rerun or a
+ * restart after a crash ingests nothing twice. Items refused for good (no usable asset or band, a bad raster)
+ * go once to the dead-letter topic; unreachable assets are tried again by the next run.
  */
 @Command(name = "stac",
         mixinStandardHelpOptions = true,
@@ -53,9 +39,8 @@ public final class IngestStacCommand implements Callable<Integer> {
     @Mixin
     private WorkDirOption workDir;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
-            converter = BootstrapServersConverter.class, description = "Kafka to produce to")
-    private String bootstrap;
+    @Mixin
+    private FeedOptions feedOptions;
 
     @Option(names = "--catalog", paramLabel = "URL|PATH", description = "a static catalogue, collection or item to walk")
     private String catalog;
@@ -105,10 +90,6 @@ public final class IngestStacCommand implements Callable<Integer> {
             description = "refuse larger assets (default: ${DEFAULT-VALUE})")
     private int maxAssetMb;
 
-    @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.TILES,
-            description = "topic to produce to (default: ${DEFAULT-VALUE})")
-    private String topic;
-
     @Override
     public Integer call() throws InterruptedException {
         if ((catalog == null) == (api == null)) {
@@ -139,28 +120,18 @@ public final class IngestStacCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         URI root = api != null ? location(api, "--api") : location(catalog, "--catalog");
+        FeedTarget target = feedOptions.target();
         PrintWriter out = spec.commandLine().getOut();
-        SatstreamTopics.ensure(bootstrap, new SatstreamTopics.Names(topic, Topics.SEGMENTATIONS, Topics.MODEL_EVENTS,
-                Topics.TILES_DLQ), 2);
-        Path dir = workDir.ensure("ingest");
-        Path ledgerFile = dir.resolve("stac-ledger.jsonl");
-        try (IngestLedger ledger = IngestLedger.open(ledgerFile);
-                ExactlyOnceSceneWriter writer = ExactlyOnceSceneWriter.open(ExactlyOnceSceneWriter.Settings.of(
-                        bootstrap, topic, IngestTransactionalIds.of("stac", ledgerFile, topic)), ledger)) {
-            StacItemFeed.Builder builder = api != null
-                    ? StacItemFeed.search(new StacSearchPoller(root, search, fetcher,
-                            dir.resolve("stac-cursor-" + digest(root + " " + search.collections() + " " + bbox) + ".txt")),
-                            poll, once)
-                    : StacItemFeed.catalog(new StacCatalogWalker(fetcher), root);
-            try (ConsoleProgress progress = ConsoleProgress.forConsole(out);
-                    StacItemFeed feed = builder.fetcher(fetcher).tiler(new Tiler(tiling)).ledger(ledger).assets(choice)
-                            .build()) {
-                SceneIngestRunner.Progress last = SceneIngestSession.run("ingest-stac", "item(s)", feed, writer,
-                        progress, Duration.ofMillis(250), p -> describe(feed.stats(), p));
-                // exhausted() also settles the last item, so the stats below count it
-                String reason = feed.exhausted() ? "exhausted" : "stopped";
-                progress.finish(describe(feed.stats(), last) + " (" + reason + ")");
-            }
+        target.ensureTopics();
+        StacFeedSpec feedSpec = new StacFeedSpec(root, search, poll, once, choice, fetcher, tiling);
+        try (ExactlyOnceFeed<StacItemFeed> session = ExactlyOnceFeed.stac(target, workDir.ensure("ingest"), feedSpec);
+                ConsoleProgress progress = ConsoleProgress.forConsole(out)) {
+            StacItemFeed feed = session.feed();
+            SceneIngestRunner.Progress last = SceneIngestSession.run("ingest-stac", "item(s)", feed, session.writer(),
+                    progress, Duration.ofMillis(250), p -> describe(feed.stats(), p));
+            // exhausted() also settles the last item, so the stats below count it
+            String reason = feed.exhausted() ? "exhausted" : "stopped";
+            progress.finish(describe(feed.stats(), last) + " (" + reason + ")");
             return 0;
         }
     }
@@ -173,35 +144,9 @@ public final class IngestStacCommand implements Callable<Integer> {
     /** A URL as given, or a local path made into a file: URL. */
     private URI location(String value, String option) {
         try {
-            URI uri = new URI(value);
-            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
-                String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-                if (!List.of("http", "https", "file").contains(scheme)) {
-                    throw new ParameterException(spec.commandLine(), option + " must be an http(s): or file: URL or a"
-                            + " path, got " + value);
-                }
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // not a URL: a path (e.g. with spaces)
-        }
-        try {
-            Path path = Path.of(value).toAbsolutePath().normalize();
-            if (!Files.exists(path)) {
-                throw new ParameterException(spec.commandLine(), option + ": no such file " + path);
-            }
-            return path.toUri();
-        } catch (InvalidPathException e) {
-            throw new ParameterException(spec.commandLine(), option + ": not a URL or path: " + value);
-        }
-    }
-
-    private static String digest(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return StacFeedSpec.location(value, option);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 }

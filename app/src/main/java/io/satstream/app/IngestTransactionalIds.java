@@ -8,8 +8,9 @@ import java.util.HexFormat;
 
 /**
  * The Kafka transactional id of an ingest feed: one per feed, ledger and topic, stable across runs, so that a
- * restart fences a crashed run (CONTRACT: satstream-ingest-&lt;feed&gt;-&lt;name&gt;). Derived as
- * {@link IngestFilesCommand} derives the files feed's.
+ * restart fences a crashed run (CONTRACT: satstream-ingest-&lt;feed&gt;-&lt;name&gt;). {@code ingest files|stac|xyz}
+ * and {@code demo --source dir:|stac:} derive theirs here (through {@link FeedTarget}), so the two share a
+ * ledger's identity.
  */
 final class IngestTransactionalIds {
     private IngestTransactionalIds() {}

@@ -1,21 +1,16 @@
 package io.satstream.app;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.satstream.ingest.ledger.ExactlyOnceSceneWriter;
-import io.satstream.ingest.ledger.IngestLedger;
 import io.satstream.ingest.ledger.SceneIngestRunner;
 import io.satstream.ingest.stac.HrefFetcher;
 import io.satstream.ingest.xyz.XyzTileFeed;
 import io.satstream.ingest.xyz.XyzUrlTemplate;
-import io.satstream.kafka.SatstreamTopics;
-import io.satstream.raster.RasterDecoder;
-import io.satstream.schemas.Topics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +23,8 @@ import picocli.CommandLine.Spec;
  * {@code satstream ingest xyz}: the XYZ tiles of a lon/lat box at one zoom, fetched from a tile server, into
  * the tiles topic; the ledger ({@code <work-dir>/ingest/xyz-ledger.jsonl}) skips tiles already ingested, and
  * each tile is sent in its own Kafka transaction ({@link ExactlyOnceSceneWriter}), so none is ingested twice,
- * even after a crash.
+ * even after a crash. A tile that does not decode goes once to the dead-letter topic; download failures are
+ * asked for again by the next run.
  */
 @Command(name = "xyz",
         mixinStandardHelpOptions = true,
@@ -40,9 +36,8 @@ public final class IngestXyzCommand implements Callable<Integer> {
     @Mixin
     private WorkDirOption workDir;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
-            converter = BootstrapServersConverter.class, description = "Kafka to produce to")
-    private String bootstrap;
+    @Mixin
+    private FeedOptions feedOptions;
 
     @Option(names = "--url", required = true, paramLabel = "TEMPLATE",
             description = "tile URL with {z}, {x} and {y} ({-y} for TMS), e.g. https://host/{z}/{x}/{y}.png")
@@ -74,10 +69,6 @@ public final class IngestXyzCommand implements Callable<Integer> {
             description = "limit for one tile request (default: ${DEFAULT-VALUE})")
     private Duration timeout;
 
-    @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.TILES,
-            description = "topic to produce to (default: ${DEFAULT-VALUE})")
-    private String topic;
-
     @Override
     public Integer call() throws InterruptedException {
         XyzTileFeed.Settings settings;
@@ -98,17 +89,15 @@ public final class IngestXyzCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        FeedTarget target = feedOptions.target();
         PrintWriter out = spec.commandLine().getOut();
-        SatstreamTopics.ensure(bootstrap, new SatstreamTopics.Names(topic, Topics.SEGMENTATIONS, Topics.MODEL_EVENTS,
-                Topics.TILES_DLQ), 2);
-        Path ledgerFile = workDir.ensure("ingest").resolve("xyz-ledger.jsonl");
-        try (IngestLedger ledger = IngestLedger.open(ledgerFile);
-                ExactlyOnceSceneWriter writer = ExactlyOnceSceneWriter.open(ExactlyOnceSceneWriter.Settings.of(
-                        bootstrap, topic, IngestTransactionalIds.of("xyz", ledgerFile, topic)), ledger);
-                ConsoleProgress progress = ConsoleProgress.forConsole(out);
-                XyzTileFeed feed = new XyzTileFeed(settings, fetcher, new RasterDecoder(), ledger)) {
-            SceneIngestRunner.Progress last = SceneIngestSession.run("ingest-xyz", "tile(s)", feed, writer, progress,
-                    Duration.ofMillis(250), p -> describe(feed.stats(), p));
+        target.ensureTopics();
+        try (ExactlyOnceFeed<XyzTileFeed> session = ExactlyOnceFeed.xyz(target, workDir.ensure("ingest"), settings,
+                        fetcher);
+                ConsoleProgress progress = ConsoleProgress.forConsole(out)) {
+            XyzTileFeed feed = session.feed();
+            SceneIngestRunner.Progress last = SceneIngestSession.run("ingest-xyz", "tile(s)", feed, session.writer(),
+                    progress, Duration.ofMillis(250), p -> describe(feed.stats(), p));
             // exhausted() also settles the last tile, so the stats below count it
             String reason = feed.exhausted() ? "exhausted" : "stopped";
             progress.finish(describe(feed.stats(), last) + " (" + reason + ")");

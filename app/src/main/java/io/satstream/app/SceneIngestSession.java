@@ -23,14 +23,19 @@ final class SceneIngestSession {
     static SceneIngestRunner.Progress run(String name, String unit, SceneSource feed, ExactlyOnceSceneWriter writer,
             ConsoleProgress progress, Duration reportEvery, Function<SceneIngestRunner.Progress, String> status)
             throws InterruptedException {
+        reportRecovery(writer, unit, progress);
+        SceneIngestRunner runner = new SceneIngestRunner(feed, writer, reportEvery, p -> progress.update(status.apply(p)));
+        try (ShutdownSignal stop = ShutdownSignal.install(name, Duration.ofSeconds(30), runner::stop)) {
+            return runner.run();
+        }
+    }
+
+    /** Says what opening the writer found of a crashed run, if anything. */
+    static void reportRecovery(ExactlyOnceSceneWriter writer, String unit, ConsoleProgress progress) {
         ExactlyOnceSceneWriter.Recovery recovery = writer.recovery();
         if (recovery.committed() + recovery.aborted() > 0) {
             progress.println("recovered the last run: " + recovery.committed() + " " + unit + " had been committed, "
                     + recovery.aborted() + " will be sent again");
-        }
-        SceneIngestRunner runner = new SceneIngestRunner(feed, writer, reportEvery, p -> progress.update(status.apply(p)));
-        try (ShutdownSignal stop = ShutdownSignal.install(name, Duration.ofSeconds(30), runner::stop)) {
-            return runner.run();
         }
     }
 }

@@ -24,6 +24,7 @@ import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.GeoReference;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.TilePlacement;
 import io.satstream.schemas.Timings;
@@ -108,7 +109,7 @@ class ConsumeStitchITCase {
         assertThat(image.width()).isEqualTo(W);
         assertThat(image.height()).isEqualTo(H);
         assertThat(image.pixels()).isEqualTo(sceneMask);
-        assertThat(image.nodata()).isNull();
+        assertThat(image.nodata()).as("every mask file declares the no-data value").isEqualTo(255.0);
 
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/gdalinfo")), "gdalinfo not installed");
         JsonNode info = gdalinfo(tif);
@@ -126,10 +127,10 @@ class ConsumeStitchITCase {
         assertThat(run.out()).contains("warning: scene landsat/scene-b is incomplete")
                 .contains("stitched 2 scenes into " + out.resolve("scenes").toAbsolutePath() + " (1 incomplete)");
         RasterImage image = new RasterDecoder().decode(Files.readAllBytes(tif));
-        assertThat(image.nodata()).isEqualTo((double) CLASSES.size());
+        assertThat(image.nodata()).isEqualTo((double) MaskValues.NO_DATA);
         // The first tile (r0c0) arrived; the bottom-right corner was never covered.
         assertThat(image.sample(0, 0, 0)).isEqualTo(sceneMask[0]);
-        assertThat(image.sample(0, W - 1, H - 1)).isEqualTo(CLASSES.size());
+        assertThat(image.sample(0, W - 1, H - 1)).isEqualTo(MaskValues.NO_DATA);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.satstream.app.internal.ExecutionErrorHandler;
 import io.satstream.app.internal.UsageErrorHandler;
 import io.satstream.kafka.testing.KafkaTestBroker;
+import io.satstream.kafka.testing.TopicContents;
+import io.satstream.schemas.Headers;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.Tile;
 
@@ -46,9 +49,10 @@ class IngestFilesCommandITCase {
         Files.write(in.resolve("truncated.tif"), Arrays.copyOf(rgb, 4000));
         String bootstrap = KafkaTestBroker.bootstrapServers();
         String topic = "ingest-files-it-" + UUID.randomUUID();
+        String dlq = topic + "-dlq";
         Path work = tmp.resolve("work");
         String[] args = {"--bootstrap", bootstrap, "--dir", in.toString(), "--once", "--work-dir", work.toString(),
-            "--topic", topic, "--stable-for", "100ms", "--tile-size", "256", "--overlap", "32"};
+            "--topic", topic, "--dlq-topic", dlq, "--stable-for", "100ms", "--tile-size", "256", "--overlap", "32"};
 
         Result first = run(args);
         assertThat(first.code()).as(first.err()).isZero();
@@ -58,12 +62,23 @@ class IngestFilesCommandITCase {
         Map<String, Long> perScene = readAll(bootstrap, topic).stream()
                 .collect(Collectors.groupingBy(Tile::getSceneId, Collectors.counting()));
         assertThat(perScene).containsExactlyInAnyOrderEntriesOf(Map.of("RGB.byte", 16L, "naip", 1L));
+        assertThat(TopicContents.committed(bootstrap, dlq)).singleElement().satisfies(r -> {
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("truncated");
+            assertThat(r.value()).isEqualTo(Arrays.copyOf(rgb, 4000));
+            assertThat(new String(r.headers().lastHeader(Headers.STAGE).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("ingest");
+            assertThat(new String(r.headers().lastHeader(Headers.ERROR).value(), StandardCharsets.UTF_8))
+                    .contains("truncated TIFF");
+            assertThat(new String(r.headers().lastHeader(Headers.SOURCE).value(), StandardCharsets.UTF_8))
+                    .endsWith("truncated.tif");
+        });
 
         Result second = run(args);
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(second.out()).contains("scenes seen 3 | ingested 0 | skipped 3 | rejected 0 | tiles sent 0")
                 .doesNotContain("rejected truncated");
         assertThat(readAll(bootstrap, topic)).hasSize(17);
+        assertThat(TopicContents.uncommitted(bootstrap, dlq)).as("the refused file is not sent again").hasSize(1);
     }
 
     @Test
@@ -75,6 +90,11 @@ class IngestFilesCommandITCase {
         assertThat(overlap.code()).isEqualTo(2);
         assertThat(overlap.err().lines().toList()).singleElement().asString().contains("overlap");
         assertThat(run("--dir", tmp.toString()).code()).isEqualTo(2);
+        Result sameTopics = run("--bootstrap", "127.0.0.1:9", "--dir", tmp.toString(), "--topic", "t",
+                "--dlq-topic", "t");
+        assertThat(sameTopics.code()).isEqualTo(2);
+        assertThat(sameTopics.err().lines().toList()).singleElement().asString()
+                .contains("--dlq-topic must differ from --topic");
     }
 
     private record Result(int code, String out, String err) {}

@@ -62,7 +62,8 @@ class IngestStacCommandITCase {
         SatstreamTopics.ensure(bootstrap, topics, 2);
         String catalog = TestFixtures.sharedData().resolve("planet-disaster-stac/collection.json").toString();
         String[] args = {"--bootstrap", bootstrap, "--catalog", catalog, "--once", "--bands", "red,green,blue",
-            "--tile-size", "128", "--overlap", "16", "--topic", topics.tiles(), "--work-dir", work.toString()};
+            "--tile-size", "128", "--overlap", "16", "--topic", topics.tiles(), "--dlq-topic", topics.tilesDlq(),
+            "--work-dir", work.toString()};
 
         Result first = stac(args);
         Result second = stac(args);

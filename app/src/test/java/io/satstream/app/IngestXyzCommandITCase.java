@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.imageio.ImageIO;
@@ -27,11 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpServer;
 
 import io.satstream.app.internal.UsageErrorHandler;
+import io.satstream.ingest.xyz.XyzTileFeed;
 import io.satstream.ingest.xyz.XyzTileRange;
 import io.satstream.kafka.SatstreamTopics;
 import io.satstream.kafka.testing.TopicContents;
 import io.satstream.kafka.testing.KafkaTestBroker;
 import io.satstream.schemas.AvroCodec;
+import io.satstream.schemas.Headers;
+import io.satstream.schemas.XyzAddress;
 
 import picocli.CommandLine;
 
@@ -43,12 +48,15 @@ import picocli.CommandLine;
 class IngestXyzCommandITCase {
     private static final double[] BBOX = {-0.1, 51.45, 0.1, 51.55};
     private static final int ZOOM = 10;
+    private static final byte[] GARBAGE = "an error page, not a tile".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     Path work;
 
     private HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    /** Paths answered with bytes that are no image. */
+    private final Set<String> garbage = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void serve() throws IOException {
@@ -56,9 +64,10 @@ class IngestXyzCommandITCase {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
             requests.incrementAndGet();
-            ex.sendResponseHeaders(200, png.length);
+            byte[] body = garbage.contains(ex.getRequestURI().getPath()) ? GARBAGE : png;
+            ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
-                out.write(png);
+                out.write(body);
             }
         });
         server.start();
@@ -116,6 +125,45 @@ class IngestXyzCommandITCase {
                 .isEqualTo(new String(r.key(), StandardCharsets.UTF_8)));
         assertThat(TopicContents.uncommitted(bootstrap, topics.tiles())).as("no aborted attempt either")
                 .hasSize((int) total);
+    }
+
+    /** A tile that downloads but does not decode is refused for good: once to the dead-letter topic, never again. */
+    @Test
+    void aTileThatDoesNotDecodeGoesToTheDeadLetterTopicOnce() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SatstreamTopics.Names topics = new SatstreamTopics.Names("tiles-" + run, "segmentations-" + run,
+                "model-events-" + run, "tiles-dlq-" + run);
+        String bootstrap = KafkaTestBroker.bootstrapServers();
+        XyzAddress bad = XyzTileRange.covering(BBOX, ZOOM).addresses().get(1);
+        String badPath = "/" + bad.getZ() + "/" + bad.getX() + "/" + bad.getY() + ".png";
+        garbage.add(badPath);
+        long total = XyzTileRange.covering(BBOX, ZOOM).count();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/{z}/{x}/{y}.png";
+        String[] args = {"--bootstrap", bootstrap, "--url", url, "--bbox", BBOX[0] + "," + BBOX[1] + "," + BBOX[2]
+            + "," + BBOX[3], "--zoom", String.valueOf(ZOOM), "--requests-per-second", "0", "--topic", topics.tiles(),
+            "--dlq-topic", topics.tilesDlq(), "--work-dir", work.toString()};
+
+        Result first = xyz(args);
+        assertThat(first.code).as(first.out + first.err).isZero();
+        assertThat(first.out).contains("ingested " + (total - 1) + " | skipped 0 | rejected 1");
+        Result second = xyz(args);
+        assertThat(second.code).as(second.out + second.err).isZero();
+        assertThat(second.out).contains("ingested 0 | skipped " + total + " | rejected 0");
+        assertThat(requests.get()).as("the refused tile is not fetched again").isEqualTo(total);
+
+        assertThat(TopicContents.uncommitted(bootstrap, topics.tilesDlq())).singleElement().satisfies(r -> {
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(XyzTileFeed.tileId(bad));
+            assertThat(r.value()).isEqualTo(GARBAGE);
+            assertThat(header(r, Headers.STAGE)).isEqualTo("ingest");
+            assertThat(header(r, Headers.ERROR)).contains("does not decode");
+            assertThat(header(r, Headers.SOURCE)).isEqualTo(url.replace("{z}/{x}/{y}.png", "")
+                    + badPath.substring(1));
+        });
+        assertThat(TopicContents.committed(bootstrap, topics.tiles())).hasSize((int) total - 1);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     private record Result(int code, String out, String err) {}

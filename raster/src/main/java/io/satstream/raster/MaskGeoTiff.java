@@ -17,21 +17,32 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import io.satstream.raster.internal.GeoTiffTags;
 import io.satstream.raster.internal.ImageIoPlugins;
 import io.satstream.schemas.GeoReference;
+import io.satstream.schemas.MaskValues;
 
 /**
  * A class mask as a single-band uint8 GeoTIFF (Deflate), georeferenced like its tile so GIS tools place it:
  * the geotransform as ModelPixelScale + ModelTiepoint (ModelTransformation when rotated), the CRS in the
  * GeoKeyDirectory. A tile known only by its XYZ address gets the EPSG:3857 transform of that address.
+ *
+ * <p>GDAL_NODATA is always {@link MaskValues#NO_DATA}, whether or not this mask holds it: no class index
+ * can be 255, so nothing is hidden, and every mask of a scene then declares the same nodata, which is what
+ * mosaicking tools (gdalbuildvrt, gdalwarp) need to let a tile's data show through another's holes.
  */
 public final class MaskGeoTiff {
     private MaskGeoTiff() {}
 
-    /** @param georef where the mask lies; null writes a plain TIFF */
+    /**
+     * @param mask one value per pixel, row-major: a class index or {@link MaskValues#NO_DATA}
+     * @param georef where the mask lies; null writes a TIFF without georeferencing (GDAL_NODATA still set)
+     */
     public static byte[] encode(byte[] mask, int width, int height, GeoReference georef) {
-        return encode(mask, width, height, georef, null);
+        return encode(mask, width, height, georef, (double) MaskValues.NO_DATA);
     }
 
-    /** Same, with a GDAL_NODATA value (e.g. the index of an "unlabeled" class). */
+    /**
+     * Same, with another GDAL_NODATA value, or none when null: for a single-band uint8 raster that does not
+     * follow the mask convention (e.g. one band of imagery whose nodata is 0).
+     */
     public static byte[] encode(byte[] mask, int width, int height, GeoReference georef, Double nodata) {
         MaskValidation.check(mask, width, height, 0);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);

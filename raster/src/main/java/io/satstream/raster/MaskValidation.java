@@ -2,10 +2,16 @@ package io.satstream.raster;
 
 import java.util.Objects;
 
-/** Checks shared by the mask encoders: the buffer matches the size and every value is a class index. */
+import io.satstream.schemas.MaskValues;
+
+/**
+ * Checks shared by the mask encoders: the buffer matches the size and every value is a class index or
+ * {@link MaskValues#NO_DATA}.
+ */
 final class MaskValidation {
     private MaskValidation() {}
 
+    /** @param classCount how many classes the mask may use; 0 checks only the size */
     static void check(byte[] mask, int width, int height, int classCount) {
         Objects.requireNonNull(mask, "mask");
         if (width <= 0 || height <= 0) {
@@ -20,9 +26,10 @@ final class MaskValidation {
         }
         for (int i = 0; i < mask.length; i++) {
             int value = mask[i] & 0xFF;
-            if (value >= classCount) {
+            if (value >= classCount && value != MaskValues.NO_DATA) {
                 throw new IllegalArgumentException("mask value " + value + " at (" + i % width + ", " + i / width
-                        + ") is not a class index (" + classCount + " classes)");
+                        + ") is neither a class index (" + classCount + " classes) nor no-data ("
+                        + MaskValues.NO_DATA + ")");
             }
         }
     }

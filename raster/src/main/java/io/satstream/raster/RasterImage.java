@@ -16,9 +16,17 @@ import io.satstream.schemas.Tile;
  *
  * @param nodata the sample value that means "no data", or null
  * @param georef where the grid lies on Earth, or null when the image is not georeferenced
+ * @param validMask one byte per pixel, row-major, 0 where the source's internal mask (or alpha) says there is
+ *     no data; null when the source has no such mask. See {@link ValidPixels} for the combined view.
  */
 public record RasterImage(int width, int height, List<String> bands, DataType dataType, byte[] pixels, Double nodata,
-        GeoReference georef) {
+        GeoReference georef, byte[] validMask) {
+
+    /** A raster without an internal mask. */
+    public RasterImage(int width, int height, List<String> bands, DataType dataType, byte[] pixels, Double nodata,
+            GeoReference georef) {
+        this(width, height, bands, dataType, pixels, nodata, georef, null);
+    }
 
     public RasterImage {
         if (width <= 0 || height <= 0) {
@@ -36,6 +44,15 @@ public record RasterImage(int width, int height, List<String> bands, DataType da
             throw new IllegalArgumentException("pixel buffer holds " + pixels.length + " bytes, but " + width + "x"
                     + height + "x" + bands.size() + " " + dataType + " needs " + expected);
         }
+        if (validMask != null && validMask.length != width * height) {
+            throw new IllegalArgumentException("valid mask holds " + validMask.length + " bytes, but a " + width + "x"
+                    + height + " raster needs " + (width * height));
+        }
+    }
+
+    /** The same raster with {@code validMask} as its internal mask. */
+    public RasterImage withValidMask(byte[] validMask) {
+        return new RasterImage(width, height, bands, dataType, pixels, nodata, georef, validMask);
     }
 
     /** Builds the raster view of an Avro tile (shares the pixel array). */
@@ -50,7 +67,16 @@ public record RasterImage(int width, int height, List<String> bands, DataType da
             buffer.duplicate().get(pixels);
         }
         return new RasterImage(tile.getWidth(), tile.getHeight(), tile.getBands(), tile.getDataType(), pixels,
-                tile.getNodata(), tile.getGeoref());
+                tile.getNodata(), tile.getGeoref(), bytes(tile.getValidMask()));
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
     }
 
     public static int bytesPerSample(DataType dataType) {
@@ -88,17 +114,17 @@ public record RasterImage(int width, int height, List<String> bands, DataType da
     public boolean equals(Object o) {
         return o instanceof RasterImage r && width == r.width && height == r.height && bands.equals(r.bands)
                 && dataType == r.dataType && Arrays.equals(pixels, r.pixels) && Objects.equals(nodata, r.nodata)
-                && Objects.equals(georef, r.georef);
+                && Objects.equals(georef, r.georef) && Arrays.equals(validMask, r.validMask);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(width, height, bands, dataType, Arrays.hashCode(pixels), nodata, georef);
+        return Objects.hash(width, height, bands, dataType, Arrays.hashCode(pixels), nodata, georef, Arrays.hashCode(validMask));
     }
 
     @Override
     public String toString() {
         return "RasterImage[" + width + "x" + height + " " + bands + " " + dataType + ", nodata=" + nodata + ", georef="
-                + georef + "]";
+                + georef + (validMask == null ? "" : ", masked") + "]";
     }
 }

@@ -27,11 +27,32 @@ final class Gdal {
         return JSON.readTree(run(List.of("gdalinfo", "-json", file.toString())));
     }
 
+    /** {@link #info} plus band statistics, which GDAL computes over the pixels that are not nodata. */
+    static JsonNode infoWithStats(Path file) throws IOException, InterruptedException {
+        return JSON.readTree(run(List.of("gdalinfo", "-json", "-stats", file.toString())));
+    }
+
     /** All bands as raw band-sequential samples in native (little-endian) order, via the ENVI driver. */
     static byte[] rawBands(Path file, Path workDir) throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "gdal-", ".bin");
         run(List.of("gdal_translate", "-q", "-of", "ENVI", "-co", "INTERLEAVE=BSQ", file.toString(), out.toString()));
         return Files.readAllBytes(out);
+    }
+
+    /** The dataset's mask band as GDAL reads it (0 = no data, 255 = data), one byte per pixel. */
+    static byte[] maskBand(Path file, Path workDir) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workDir, "gdal-mask-", ".bin");
+        run(List.of("gdal_translate", "-q", "-b", "mask", "-of", "ENVI", file.toString(), out.toString()));
+        return Files.readAllBytes(out);
+    }
+
+    /** Runs {@code gdal_translate -q ARGS IN OUT}. */
+    static void translate(Path in, Path out, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q"));
+        cmd.addAll(args);
+        cmd.add(in.toString());
+        cmd.add(out.toString());
+        run(cmd);
     }
 
     private static byte[] run(List<String> command) throws IOException, InterruptedException {

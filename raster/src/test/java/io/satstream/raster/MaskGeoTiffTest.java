@@ -1,6 +1,7 @@
 package io.satstream.raster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.satstream.schemas.DataType;
 import io.satstream.schemas.GeoReference;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.XyzAddress;
 
 class MaskGeoTiffTest {
@@ -46,25 +48,46 @@ class MaskGeoTiffTest {
         for (int i = 0; i < 6; i++) {
             assertThat(info.at("/geoTransform/" + i).asDouble()).isEqualTo(SPACENET_GT.get(i));
         }
-        assertThat(info.at("/bands/0/noDataValue").isMissingNode()).isTrue();
+        // 255 is declared nodata even where the mask has data everywhere, so all tiles of a scene agree
+        assertThat(info.at("/bands/0/noDataValue").asDouble()).isEqualTo(255.0);
         assertThat(Gdal.rawBands(file, tmp)).isEqualTo(mask);
     }
 
     @Test
-    void geographicCrsAndNodataReadBackInGdal(@TempDir Path tmp) throws Exception {
+    void gdalTakesNoDataPixelsAsNodataAndLeavesEveryClassAlone(@TempDir Path tmp) throws Exception {
         assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
         List<Double> gt = List.of(-84.5, 1e-5, 0.0, 33.64, 0.0, -1e-5);
         GeoReference georef = GeoReference.newBuilder().setEpsg(4326).setGeoTransform(gt).build();
+        int width = 64;
+        int height = 32;
+        byte[] mask = stripes(width, height);
+        long sum = 0;
+        long withData = 0;
+        int maxClass = 0;
+        for (int i = 0; i < mask.length; i++) {
+            if (i % width < 10) {
+                mask[i] = (byte) MaskValues.NO_DATA; // a collar down the left edge
+            } else {
+                sum += mask[i];
+                withData++;
+                maxClass = Math.max(maxClass, mask[i]);
+            }
+        }
         Path file = tmp.resolve("wgs84.tif");
-        Files.write(file, MaskGeoTiff.encode(stripes(64, 32), 64, 32, georef, 255.0));
+        Files.write(file, MaskGeoTiff.encode(mask, width, height, georef));
 
-        JsonNode info = Gdal.info(file);
+        JsonNode info = Gdal.infoWithStats(file);
 
         assertThat(info.at("/stac/proj:epsg").asInt()).isEqualTo(4326);
         for (int i = 0; i < 6; i++) {
             assertThat(info.at("/geoTransform/" + i).asDouble()).isEqualTo(gt.get(i));
         }
         assertThat(info.at("/bands/0/noDataValue").asDouble()).isEqualTo(255.0);
+        // GDAL's statistics skip nodata: had it counted the collar, the maximum would be 255 and the mean far higher
+        assertThat(info.at("/bands/0/maximum").asDouble()).isEqualTo(maxClass);
+        // (gdalinfo -json rounds the mean to 3 decimals)
+        assertThat(info.at("/bands/0/mean").asDouble()).isCloseTo((double) sum / withData, within(5e-4));
+        assertThat(Gdal.rawBands(file, tmp)).isEqualTo(mask);
     }
 
     @Test
@@ -120,9 +143,17 @@ class MaskGeoTiffTest {
     }
 
     @Test
-    void withoutGeoreferenceItIsAPlainTiff() {
+    void withoutGeoreferenceItIsAPlainTiffThatStillNamesItsNodata() {
         RasterImage back = new RasterDecoder().decode(MaskGeoTiff.encode(stripes(10, 10), 10, 10, null));
         assertThat(back.georef()).isNull();
-        assertThat(back.nodata()).isNull();
+        assertThat(back.nodata()).isEqualTo(255.0);
+    }
+
+    @Test
+    void anExplicitNodataReplacesTheMaskConventionAndNullLeavesItOut() {
+        assertThat(new RasterDecoder().decode(MaskGeoTiff.encode(stripes(10, 10), 10, 10, null, null)).nodata())
+                .isNull();
+        assertThat(new RasterDecoder().decode(MaskGeoTiff.encode(stripes(10, 10), 10, 10, null, 0.0)).nodata())
+                .isEqualTo(0.0);
     }
 }

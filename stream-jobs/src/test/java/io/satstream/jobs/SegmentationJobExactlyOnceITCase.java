@@ -7,7 +7,10 @@ import io.satstream.kafka.SatstreamTopics;
 import io.satstream.kafka.testing.KafkaTestBroker;
 import io.satstream.kafka.testing.TopicContents;
 import io.satstream.schemas.AvroCodec;
+import io.satstream.raster.RasterDecoder;
+import io.satstream.raster.RasterImage;
 import io.satstream.schemas.Headers;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Tile;
 
@@ -76,6 +79,8 @@ class SegmentationJobExactlyOnceITCase {
         String bootstrap = KafkaTestBroker.bootstrapServers();
         SatstreamTopics.ensure(bootstrap, topics, 2);
 
+        // A raw GeoTIFF with nodata 0: its black collar must come out as no data.
+        byte[] landsat = Files.readAllBytes(TestTiles.sharedData().resolve("rasterio-landsat-rgb/RGB.byte.tif"));
         Map<String, String> expectedDlqStage = new LinkedHashMap<>();
         List<String> goodKeys = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
@@ -99,6 +104,8 @@ class SegmentationJobExactlyOnceITCase {
             send(producer, topics.tiles(), "cut-jpeg", Arrays.copyOf(jpg, jpg.length / 2));
             goodKeys.add("real-jpeg");
             send(producer, topics.tiles(), "real-jpeg", jpg);
+            goodKeys.add("landsat-geotiff");
+            send(producer, topics.tiles(), "landsat-geotiff", landsat);
             producer.flush();
         }
 
@@ -148,6 +155,8 @@ class SegmentationJobExactlyOnceITCase {
             assertThat(jpeg.getHeight()).isEqualTo(658);
             assertThat(jpeg.getMask().remaining()).isEqualTo(682 * 658);
             assertThat(jpeg.getClassPixelCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(682L * 658);
+            assertThat(jpeg.getNodata()).as("a JPEG has data everywhere").isNull();
+            assertNoDataExactlyOnTheCollar(out.segmentations.get("landsat-geotiff"), landsat);
 
             // The vectorised branch: at most one GeoJSON collection per georeferenced segmentation (exactly once
             // across the failure too); masks too speckled to vectorise are skipped by design.
@@ -163,6 +172,31 @@ class SegmentationJobExactlyOnceITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** 255 exactly on the pixels that are 0 in all three bands of the decoded GeoTIFF, a class elsewhere. */
+    private static void assertNoDataExactlyOnTheCollar(Segmentation s, byte[] tif) {
+        RasterImage image = new RasterDecoder().decode(tif);
+        int n = image.pixelCount();
+        assertThat(s.getWidth()).isEqualTo(image.width());
+        assertThat(s.getHeight()).isEqualTo(image.height());
+        byte[] mask = new byte[s.getMask().remaining()];
+        s.getMask().duplicate().get(mask);
+        assertThat(mask).hasSize(n);
+        byte[] px = image.pixels();
+        long collar = 0;
+        for (int i = 0; i < n; i++) {
+            boolean noData = px[i] == 0 && px[n + i] == 0 && px[2 * n + i] == 0;
+            int value = mask[i] & 0xFF;
+            if (noData ? value != MaskValues.NO_DATA : value >= TestModelStore.CLASSES.size()) {
+                throw new AssertionError("pixel (" + i % image.width() + ", " + i / image.width() + "): bands "
+                        + (px[i] & 0xFF) + "/" + (px[n + i] & 0xFF) + "/" + (px[2 * n + i] & 0xFF) + ", mask " + value);
+            }
+            collar += noData ? 1 : 0;
+        }
+        assertThat(collar).as("the scene has a collar").isPositive();
+        assertThat(s.getNodata()).isEqualTo(MaskValues.NO_DATA);
+        assertThat(s.getClassPixelCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(n - collar);
     }
 
     /** Passes records through; throws once, after a checkpoint completed and {@code n} records passed. */

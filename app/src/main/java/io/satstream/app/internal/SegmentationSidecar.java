@@ -48,6 +48,11 @@ public final class SegmentationSidecar {
         ArrayNode counts = root.putArray("classPixelCounts");
         s.getClassPixelCounts().forEach(counts::add);
         root.put("meanConfidence", s.getMeanConfidence());
+        if (s.getNodata() != null) {
+            root.put("nodata", s.getNodata()); // mask value of pixels the tile had no data for
+        } else {
+            root.putNull("nodata");
+        }
         putGeoref(root, s.getGeoref());
         putPlacement(root, s.getPlacement());
         putTimings(root, s.getTimings());

@@ -32,6 +32,8 @@ import io.satstream.ingest.TileFeed;
 import io.satstream.ingest.files.internal.SceneIds;
 import io.satstream.ingest.files.internal.StableFiles;
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.Scene;
+import io.satstream.ingest.ledger.SceneRejection;
 import io.satstream.ingest.ledger.SceneSource;
 import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.tiling.SceneRef;
@@ -54,9 +56,10 @@ import io.satstream.schemas.Tile;
  * A scene the {@link IngestLedger} already has (same id and fingerprint) is skipped; a file replaced by
  * different content under the same name is a new version and goes out again, with the same tile ids.
  *
- * <p>Bad files are refused with a one-line reason, logged, recorded in the ledger as {@code rejected} (so
- * they are not retried until their content changes) and reported to the rejection listener; the feed goes
- * on with the next file. Refused: files over {@link DirectoryFeedSettings#maxFileBytes()} (before reading
+ * <p>Bad files are refused with a one-line reason, logged, reported to the rejection listener and handed
+ * out as a {@link SceneRejection} (origin: the file's path; original: its bytes, unless it was refused
+ * unread for its size), which the writer sends to the dead-letter topic and records as {@code rejected}, so
+ * they are not retried until their content changes; the feed goes on with the next file. Refused: files over {@link DirectoryFeedSettings#maxFileBytes()} (before reading
  * them), anything {@link RasterDecoder} cannot decode (truncated, 0x0, a header claiming more than
  * {@link DirectoryFeedSettings#maxPixels()}, unsupported compression or sample type), tiles that would be
  * over {@link DirectoryFeedSettings#maxTileBytes()}, and <b>unknown CRS</b>: a GeoTIFF that has a
@@ -67,10 +70,10 @@ import io.satstream.schemas.Tile;
  * is refused too, since the two would share tile ids.
  *
  * <p>Two ways to use it: as a {@link SceneSource} (scene by scene, for the exactly-once
- * {@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter}; the writer records what it commits), or as a
- * {@link TileFeed} (the scenes' tiles one after another, e.g. for the FeedRunner); the tile view only
- * reads the ledger (to skip and to record rejections) and does not mark scenes ingested, because it does
- * not know when the tiles reach Kafka. Not thread-safe.
+ * {@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter}; the writer records what it commits or
+ * refuses), or as a {@link TileFeed} (the scenes' tiles one after another, e.g. for the FeedRunner); the
+ * tile view records rejections in the ledger itself (no dead-letter record) and does not mark scenes
+ * ingested, because it does not know when the tiles reach Kafka. Not thread-safe.
  */
 public final class DirectoryFeed implements TileFeed, SceneSource {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryFeed.class);
@@ -131,7 +134,7 @@ public final class DirectoryFeed implements TileFeed, SceneSource {
     }
 
     @Override
-    public Optional<SceneTiles> nextScene() {
+    public Optional<Scene> nextScene() {
         if (closed) {
             throw new IllegalStateException("directory feed on " + dir + " is closed");
         }
@@ -143,9 +146,11 @@ public final class DirectoryFeed implements TileFeed, SceneSource {
             if (file == null) {
                 return Optional.empty();
             }
-            Optional<SceneTiles> scene = read(file);
+            Optional<Scene> scene = read(file);
             if (scene.isPresent()) {
-                emitted++;
+                if (scene.get() instanceof SceneTiles) {
+                    emitted++;
+                }
                 return scene;
             }
         }
@@ -154,11 +159,16 @@ public final class DirectoryFeed implements TileFeed, SceneSource {
     @Override
     public Optional<Tile> next() {
         while (!currentTiles.hasNext()) {
-            Optional<SceneTiles> scene = nextScene();
+            Optional<Scene> scene = nextScene();
             if (scene.isEmpty()) {
                 return Optional.empty();
             }
-            currentTiles = scene.get().tiles();
+            if (scene.get() instanceof SceneRejection r) {
+                // no writer behind this view: the ledger alone remembers the refusal
+                ledger.markRejected(r.sceneId(), r.source(), r.fingerprint(), r.reason());
+                continue;
+            }
+            currentTiles = ((SceneTiles) scene.get()).tiles();
         }
         return Optional.of(currentTiles.next());
     }
@@ -178,11 +188,12 @@ public final class DirectoryFeed implements TileFeed, SceneSource {
         return skipped;
     }
 
+    /** Files refused (handed out as rejections). */
     public long rejected() {
         return rejected;
     }
 
-    /** Scenes handed out. */
+    /** Scenes handed out with their tiles. */
     public long emitted() {
         return emitted;
     }
@@ -244,8 +255,8 @@ public final class DirectoryFeed implements TileFeed, SceneSource {
         return out;
     }
 
-    /** One ready file → a scene, or empty when it was skipped or refused. */
-    private Optional<SceneTiles> read(Path file) {
+    /** One ready file → its tiles or its rejection, or empty when it was skipped or is gone. */
+    private Optional<Scene> read(Path file) {
         seen++;
         String name = file.getFileName().toString();
         String sceneId = SceneIds.forFileName(name);
@@ -258,8 +269,14 @@ public final class DirectoryFeed implements TileFeed, SceneSource {
             if (a.size() > settings.maxFileBytes()) {
                 stable.handled(file, state);
                 String fingerprint = "size:" + a.size() + ",modified:" + a.lastModifiedTime().toMillis();
-                return reject(file, sceneId, source, fingerprint, "file is " + a.size()
-                        + " bytes, over the limit of " + settings.maxFileBytes() + " bytes");
+                if (ledger.isRejected(sceneId, fingerprint)) {
+                    skipped++;
+                    return Optional.empty();
+                }
+                String reason = "file is " + a.size() + " bytes, over the limit of " + settings.maxFileBytes()
+                        + " bytes";
+                return refuse(file, SceneRejection.withoutOriginal(sceneId, source, fingerprint, reason,
+                        file.toString(), a.size() + " bytes, not read: over the file size limit"));
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -280,30 +297,30 @@ public final class DirectoryFeed implements TileFeed, SceneSource {
         Optional<IngestLedger.Entry> previous = ledger.latest(sceneId);
         if (previous.isPresent() && previous.get().status() == IngestLedger.Status.COMMITTED
                 && !previous.get().source().equals(source)) {
-            return reject(file, sceneId, source, fingerprint, "scene id " + sceneId + " was already ingested from "
-                    + previous.get().source() + "; rename the file");
+            return reject(file, sceneId, source, fingerprint, bytes, "scene id " + sceneId
+                    + " was already ingested from " + previous.get().source() + "; rename the file");
         }
         RasterImage image;
         try {
             image = decoder.decode(bytes);
         } catch (RasterDecodeException e) {
-            return reject(file, sceneId, source, fingerprint, e.getMessage());
+            return reject(file, sceneId, source, fingerprint, bytes, e.getMessage());
         } catch (RuntimeException e) {
-            return reject(file, sceneId, source, fingerprint, "cannot decode: " + e);
+            return reject(file, sceneId, source, fingerprint, bytes, "cannot decode: " + e);
         }
-        bytes = null; // the decoded image is all we keep while its tiles go out
         String crsProblem = crsProblem(image.georef());
         if (crsProblem != null) {
-            return reject(file, sceneId, source, fingerprint, crsProblem);
+            return reject(file, sceneId, source, fingerprint, bytes, crsProblem);
         }
         long tileBytes = (long) settings.tiling().tileSize() * settings.tiling().tileSize() * image.bandCount()
                 * RasterImage.bytesPerSample(image.dataType());
         if (tileBytes > settings.maxTileBytes()) {
-            return reject(file, sceneId, source, fingerprint, "a " + settings.tiling().tileSize() + "x"
+            return reject(file, sceneId, source, fingerprint, bytes, "a " + settings.tiling().tileSize() + "x"
                     + settings.tiling().tileSize() + " tile of " + image.bandCount() + " " + image.dataType()
                     + " bands is " + tileBytes + " bytes, over the Kafka message limit of " + settings.maxTileBytes()
                     + " bytes; use a smaller tile size");
         }
+        bytes = null; // the decoded image is all we keep while its tiles go out
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("file:name", name);
         attributes.put("file:bytes", Long.toString(state.size()));
@@ -330,14 +347,16 @@ public final class DirectoryFeed implements TileFeed, SceneSource {
         return null;
     }
 
-    private Optional<SceneTiles> reject(Path file, String sceneId, String source, String fingerprint,
+    private Optional<Scene> reject(Path file, String sceneId, String source, String fingerprint, byte[] bytes,
             String reason) {
+        return refuse(file, SceneRejection.withOriginal(sceneId, source, fingerprint, reason, file.toString(), bytes));
+    }
+
+    private Optional<Scene> refuse(Path file, SceneRejection rejection) {
         rejected++;
-        String line = reason == null ? "unknown reason" : reason.replaceAll("\\s+", " ").strip();
-        LOG.warn("rejected {}: {}", file, line);
-        ledger.markRejected(sceneId, source, fingerprint, line);
-        onRejection.accept(new FileRejection(file, sceneId, line));
-        return Optional.empty();
+        LOG.warn("rejected {}: {}", file, rejection.reason());
+        onRejection.accept(new FileRejection(file, rejection.sceneId(), rejection.reason()));
+        return Optional.of(rejection);
     }
 
     private static String extension(String name) {

@@ -2,7 +2,9 @@ package io.satstream.ingest.ledger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +31,7 @@ import io.satstream.ingest.ledger.internal.CommittedScan;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.Headers;
 import io.satstream.schemas.Tile;
+import io.satstream.schemas.Topics;
 
 /**
  * Sends scenes to the tiles topic exactly once, using a transactional producer and the {@link IngestLedger}.
@@ -47,11 +50,21 @@ import io.satstream.schemas.Tile;
  * commit and the ledger write and the scene is marked {@code committed} (not sent again); if none, the
  * transaction was aborted and the scene is marked {@code aborted}, to be sent again by its feed.
  *
+ * <p>Refused scenes ({@link #reject}) go the same way to the dead-letter topic ({@link Settings#dlqTopic()}):
+ * a {@code pending} line naming that topic (with its end offsets and the reason), one record in one
+ * transaction, commit, then {@code rejected}. The record: key = scene id; value = the original bytes
+ * unchanged when they fit in a record, else empty, with a {@value #VALUE_HEADER} header saying why; headers
+ * {@code error} (the reason), {@code stage} = {@value #DLQ_STAGE}, {@code source} (the file or href) and the
+ * scene and fingerprint headers above, by which a restart finds it exactly as it finds tiles: found, the
+ * scene is marked {@code rejected} (not sent again); not found, {@code aborted}, and the feed refuses it
+ * again.
+ *
  * <p>Guarantee: with one writer per {@code transactional.id} and ledger (the ledger's file lock enforces
- * the latter), every scene version is committed to the topic exactly once, across crashes at any point.
- * Read-uncommitted consumers may see the records of aborted attempts too; they can deduplicate by tile id.
- * A tile whose record would exceed {@code maxRecordBytes} rejects its whole scene (nothing of it is
- * committed), with the reason in the ledger. Not thread-safe: one thread writes scenes.
+ * the latter), every scene version is committed exactly once, to the topic or to the dead-letter topic,
+ * across crashes at any point. Read-uncommitted consumers may see the records of aborted attempts too; they
+ * can deduplicate by key. A tile whose record would exceed {@code maxRecordBytes} rejects its whole scene
+ * (nothing of it reaches the topic; the rejection goes to the dead-letter topic). Not thread-safe: one
+ * thread writes scenes.
  */
 public final class ExactlyOnceSceneWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceSceneWriter.class);
@@ -60,6 +73,12 @@ public final class ExactlyOnceSceneWriter implements AutoCloseable {
     public static final String SCENE_HEADER = "ingest-scene";
     /** Header on each tile record: the scene version's fingerprint (UTF-8). */
     public static final String FINGERPRINT_HEADER = "ingest-fingerprint";
+    /** {@code stage} header of the dead-letter records of refused scenes. */
+    public static final String DLQ_STAGE = "ingest";
+    /** Header on a dead-letter record whose value is empty because the original was not sent: why. */
+    public static final String VALUE_HEADER = "value";
+    /** The job's dead-letter records cap their reason alike: a longer one helps nobody. */
+    private static final int MAX_ERROR_CHARS = 2000;
     /** Largest producer request; the satstream topics accept 64 MiB messages. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
     /** Room kept for the key, headers and batch framing around a tile's value. */
@@ -71,13 +90,18 @@ public final class ExactlyOnceSceneWriter implements AutoCloseable {
      * @param maxRecordBytes largest tile record accepted (value + framing)
      * @param recoveryTimeout how long a restart waits for other producers' open transactions to end before
      *     it can tell whether a pending scene was committed
+     * @param dlqTopic where refused scenes go ({@code tiles-dlq} by default)
      */
     public record Settings(String bootstrapServers, String topic, String transactionalId, int maxRecordBytes,
-            Duration recoveryTimeout, Map<String, Object> producerOverrides) {
+            Duration recoveryTimeout, Map<String, Object> producerOverrides, String dlqTopic) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(transactionalId, "transactionalId");
+            Objects.requireNonNull(dlqTopic, "dlqTopic");
+            if (dlqTopic.equals(topic)) {
+                throw new IllegalArgumentException("the dead-letter topic must differ from the topic " + topic);
+            }
             if (maxRecordBytes <= RECORD_OVERHEAD || maxRecordBytes > MAX_REQUEST_BYTES) {
                 throw new IllegalArgumentException("maxRecordBytes must be " + (RECORD_OVERHEAD + 1) + ".."
                         + MAX_REQUEST_BYTES + ", got " + maxRecordBytes);
@@ -86,9 +110,21 @@ public final class ExactlyOnceSceneWriter implements AutoCloseable {
             producerOverrides = producerOverrides == null ? Map.of() : Map.copyOf(producerOverrides);
         }
 
+        /** With the default dead-letter topic, {@code tiles-dlq}. */
+        public Settings(String bootstrapServers, String topic, String transactionalId, int maxRecordBytes,
+                Duration recoveryTimeout, Map<String, Object> producerOverrides) {
+            this(bootstrapServers, topic, transactionalId, maxRecordBytes, recoveryTimeout, producerOverrides,
+                    Topics.TILES_DLQ);
+        }
+
         public static Settings of(String bootstrapServers, String topic, String transactionalId) {
             return new Settings(bootstrapServers, topic, transactionalId, MAX_REQUEST_BYTES, Duration.ofSeconds(90),
                     Map.of());
+        }
+
+        public Settings withDlqTopic(String value) {
+            return new Settings(bootstrapServers, topic, transactionalId, maxRecordBytes, recoveryTimeout,
+                    producerOverrides, value);
         }
 
         /** Largest tile value that fits in a record. */
@@ -114,6 +150,7 @@ public final class ExactlyOnceSceneWriter implements AutoCloseable {
     private Recovery recovery = new Recovery(0, 0);
     private long scenesCommitted;
     private long tilesCommitted;
+    private long scenesRejected;
 
     private ExactlyOnceSceneWriter(Settings settings, IngestLedger ledger) {
         this.settings = settings;
@@ -144,33 +181,52 @@ public final class ExactlyOnceSceneWriter implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
+        // tiles are looked for in the topic, rejections in the dead-letter topic their pending line names
+        Map<String, List<IngestLedger.Entry>> byTopic = new LinkedHashMap<>();
+        for (IngestLedger.Entry e : pending) {
+            byTopic.computeIfAbsent(e.pendingRejection() ? e.dlqTopic() : settings.topic(), t -> new ArrayList<>())
+                    .add(e);
+        }
         int committed = 0;
         int aborted = 0;
-        List<TopicPartition> partitions = partitions();
-        try (CommittedScan scan = new CommittedScan(
-                consumerConfig(settings.bootstrapServers(), "read_committed"), offsets, partitions,
-                settings.recoveryTimeout())) {
-            for (IngestLedger.Entry e : pending) {
-                long found = scan.count(e.startOffsets(), SCENE_HEADER, e.sceneId(), FINGERPRINT_HEADER,
-                        e.fingerprint());
-                if (found > 0) {
-                    if (found != e.tiles()) {
-                        LOG.warn("scene {}: found {} committed tiles, the ledger expected {}", e.sceneId(), found,
-                                e.tiles());
+        for (Map.Entry<String, List<IngestLedger.Entry>> topic : byTopic.entrySet()) {
+            try (CommittedScan scan = new CommittedScan(
+                    consumerConfig(settings.bootstrapServers(), "read_committed"), offsets, partitions(topic.getKey()),
+                    settings.recoveryTimeout())) {
+                for (IngestLedger.Entry e : topic.getValue()) {
+                    long found = scan.count(e.startOffsets(), SCENE_HEADER, e.sceneId(), FINGERPRINT_HEADER,
+                            e.fingerprint());
+                    if (found > 0) {
+                        settleCommitted(e, found);
+                        committed++;
+                    } else {
+                        LOG.info("scene {} was not committed before the last run stopped; it will be sent again",
+                                e.sceneId());
+                        ledger.markAborted(e.sceneId(), e.source(), e.fingerprint(),
+                                "interrupted before its transaction committed");
+                        aborted++;
                     }
-                    LOG.info("scene {} was committed before the last run stopped; recording it", e.sceneId());
-                    ledger.markIngested(e.sceneId(), e.source(), e.fingerprint(), (int) found);
-                    committed++;
-                } else {
-                    LOG.info("scene {} was not committed before the last run stopped; it will be sent again",
-                            e.sceneId());
-                    ledger.markAborted(e.sceneId(), e.source(), e.fingerprint(),
-                            "interrupted before its transaction committed");
-                    aborted++;
                 }
             }
         }
         recovery = new Recovery(committed, aborted);
+    }
+
+    private void settleCommitted(IngestLedger.Entry e, long found) {
+        if (e.pendingRejection()) {
+            if (found != 1) {
+                LOG.warn("scene {}: found {} committed dead-letter records, expected 1", e.sceneId(), found);
+            }
+            LOG.info("scene {} was sent to {} before the last run stopped; recording its rejection", e.sceneId(),
+                    e.dlqTopic());
+            ledger.markRejected(e.sceneId(), e.source(), e.fingerprint(), e.reason());
+            return;
+        }
+        if (found != e.tiles()) {
+            LOG.warn("scene {}: found {} committed tiles, the ledger expected {}", e.sceneId(), found, e.tiles());
+        }
+        LOG.info("scene {} was committed before the last run stopped; recording it", e.sceneId());
+        ledger.markIngested(e.sceneId(), e.source(), e.fingerprint(), (int) found);
     }
 
     public Recovery recovery() {
@@ -183,21 +239,20 @@ public final class ExactlyOnceSceneWriter implements AutoCloseable {
         if (ledger.isIngested(scene.sceneId(), scene.fingerprint())) {
             return new Result(Outcome.SKIPPED, 0, null);
         }
-        Map<Integer, Long> start = endOffsets();
+        Map<Integer, Long> start = endOffsets(settings.topic());
         ledger.markPending(scene.sceneId(), scene.source(), scene.fingerprint(), scene.tileCount(), start);
         producer.beginTransaction();
         int sent = 0;
+        String tooLarge = null;
         try {
             while (scene.tiles().hasNext()) {
                 Tile tile = scene.tiles().next();
                 byte[] value = codec.encode(tile);
                 if (value.length > settings.maxValueBytes()) {
-                    String reason = "tile " + tile.getTileId() + " encodes to " + value.length
+                    tooLarge = "tile " + tile.getTileId() + " encodes to " + value.length
                             + " bytes, over the Kafka message limit of " + settings.maxValueBytes()
                             + " bytes; use a smaller tile size";
-                    producer.abortTransaction();
-                    ledger.markRejected(scene.sceneId(), scene.source(), scene.fingerprint(), reason);
-                    return new Result(Outcome.REJECTED, 0, reason);
+                    break;
                 }
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.topic(), tile.getTileId(),
                         value);
@@ -207,24 +262,88 @@ public final class ExactlyOnceSceneWriter implements AutoCloseable {
                 producer.send(record);
                 sent++;
             }
-            producer.commitTransaction(); // flushes; throws if any record failed
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            // fatal for this producer: another run took over the transactional id, or the broker refuses us
-            throw new IllegalStateException("cannot send scene " + scene.sceneId() + ": " + e.getMessage()
-                    + " (is another ingest running with transactional id " + settings.transactionalId() + "?)", e);
-        } catch (KafkaException | IllegalArgumentException e) {
-            abortQuietly();
-            ledger.markAborted(scene.sceneId(), scene.source(), scene.fingerprint(), describe(e));
-            throw new IllegalStateException("cannot send scene " + scene.sceneId() + ": " + describe(e), e);
+            if (tooLarge != null) {
+                producer.abortTransaction(); // nothing of the scene may reach the topic
+            } else {
+                producer.commitTransaction(); // flushes; throws if any record failed
+            }
         } catch (RuntimeException e) {
-            abortQuietly();
-            ledger.markAborted(scene.sceneId(), scene.source(), scene.fingerprint(), describe(e));
-            throw e;
+            throw failed(e, scene.sceneId(), scene.source(), scene.fingerprint());
+        }
+        if (tooLarge != null) {
+            reject(SceneRejection.withoutOriginal(scene.sceneId(), scene.source(), scene.fingerprint(), tooLarge,
+                    scene.source(), "not kept: the scene was decoded before its tiles were found too large"));
+            return new Result(Outcome.REJECTED, 0, tooLarge);
         }
         ledger.markIngested(scene.sceneId(), scene.source(), scene.fingerprint(), sent);
         scenesCommitted++;
         tilesCommitted += sent;
         return new Result(Outcome.COMMITTED, sent, null);
+    }
+
+    /**
+     * Sends a refused scene to the dead-letter topic in one transaction and records it rejected; a version
+     * the ledger has settled already (rejected or ingested) is skipped. See the class comment.
+     */
+    public Result reject(SceneRejection scene) {
+        Objects.requireNonNull(scene, "scene");
+        if (ledger.isRejected(scene.sceneId(), scene.fingerprint())
+                || ledger.isIngested(scene.sceneId(), scene.fingerprint())) {
+            return new Result(Outcome.SKIPPED, 0, null);
+        }
+        Map<Integer, Long> start = endOffsets(settings.dlqTopic());
+        ledger.markPendingRejection(scene.sceneId(), scene.source(), scene.fingerprint(), scene.reason(),
+                settings.dlqTopic(), start);
+        producer.beginTransaction();
+        try {
+            producer.send(deadLetter(scene));
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            throw failed(e, scene.sceneId(), scene.source(), scene.fingerprint());
+        }
+        ledger.markRejected(scene.sceneId(), scene.source(), scene.fingerprint(), scene.reason());
+        scenesRejected++;
+        return new Result(Outcome.REJECTED, 0, scene.reason());
+    }
+
+    private ProducerRecord<String, byte[]> deadLetter(SceneRejection scene) {
+        byte[] value = scene.original();
+        String omitted = null;
+        if (value == null) {
+            omitted = "omitted (" + scene.notRead() + ")";
+        } else if (value.length > settings.maxValueBytes()) {
+            omitted = "omitted (" + value.length + " bytes, over the record limit of " + settings.maxValueBytes()
+                    + " bytes)";
+        }
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.dlqTopic(), scene.sceneId(),
+                omitted == null ? value : new byte[0]);
+        String error = scene.reason().length() > MAX_ERROR_CHARS
+                ? scene.reason().substring(0, MAX_ERROR_CHARS) + "…" : scene.reason();
+        record.headers().add(Headers.ERROR, utf8(error));
+        record.headers().add(Headers.STAGE, utf8(DLQ_STAGE));
+        record.headers().add(Headers.SOURCE, utf8(scene.origin()));
+        if (omitted != null) {
+            record.headers().add(VALUE_HEADER, utf8(omitted));
+        }
+        record.headers().add(SCENE_HEADER, utf8(scene.sceneId()));
+        record.headers().add(FINGERPRINT_HEADER, utf8(scene.fingerprint()));
+        return record;
+    }
+
+    /** After a failed transaction: abort and record it when the producer can go on; the exception to throw. */
+    private RuntimeException failed(RuntimeException e, String sceneId, String source, String fingerprint) {
+        if (e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException
+                || e instanceof AuthorizationException) {
+            // fatal for this producer: another run took over the transactional id, or the broker refuses us
+            return new IllegalStateException("cannot send scene " + sceneId + ": " + e.getMessage()
+                    + " (is another ingest running with transactional id " + settings.transactionalId() + "?)", e);
+        }
+        abortQuietly();
+        ledger.markAborted(sceneId, source, fingerprint, describe(e));
+        if (e instanceof KafkaException || e instanceof IllegalArgumentException) {
+            return new IllegalStateException("cannot send scene " + sceneId + ": " + describe(e), e);
+        }
+        return e;
     }
 
     public long scenesCommitted() {
@@ -235,21 +354,26 @@ public final class ExactlyOnceSceneWriter implements AutoCloseable {
         return tilesCommitted;
     }
 
+    /** Scenes this writer sent to the dead-letter topic. */
+    public long scenesRejected() {
+        return scenesRejected;
+    }
+
     public Settings settings() {
         return settings;
     }
 
-    private List<TopicPartition> partitions() {
-        List<PartitionInfo> infos = offsets.partitionsFor(settings.topic(), Duration.ofSeconds(30));
+    private List<TopicPartition> partitions(String topic) {
+        List<PartitionInfo> infos = offsets.partitionsFor(topic, Duration.ofSeconds(30));
         if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + settings.topic() + " does not exist");
+            throw new IllegalStateException("topic " + topic + " does not exist");
         }
         return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
     }
 
-    private Map<Integer, Long> endOffsets() {
+    private Map<Integer, Long> endOffsets(String topic) {
         Map<Integer, Long> out = new HashMap<>();
-        offsets.endOffsets(partitions(), Duration.ofSeconds(30)).forEach((tp, o) -> out.put(tp.partition(), o));
+        offsets.endOffsets(partitions(topic), Duration.ofSeconds(30)).forEach((tp, o) -> out.put(tp.partition(), o));
         return out;
     }
 

@@ -35,7 +35,9 @@ import io.satstream.ingest.ledger.internal.LedgerLines;
  * at that moment, so that a restart can look for them), {@code committed} only after every tile of the
  * scene is acknowledged (for {@link ExactlyOnceSceneWriter}: after the Kafka transaction committed),
  * {@code rejected} for a scene that can never be ingested (bad file), {@code aborted} when a restart
- * found that a pending scene's tiles never became visible. A scene is "ingested" when its latest
+ * found that a pending scene's records never became visible. A rejection that goes to a dead-letter topic
+ * is {@code pending} too until its record is committed: that line names the topic ({@code dlq}) and
+ * carries the reason. A scene is "ingested" when its latest
  * committed line has the same fingerprint: the same id with new content is a new version and may be
  * ingested again.
  *
@@ -61,10 +63,12 @@ public final class IngestLedger implements AutoCloseable {
      * @param tiles tiles of the scene (0 for a rejection)
      * @param reason why a scene was rejected or aborted, else null
      * @param startOffsets for {@code pending}: the end offset of each partition of the topic just before
-     *     the scene's tiles were sent; empty otherwise
+     *     the scene's records were sent; empty otherwise
+     * @param dlqTopic for the {@code pending} line of a rejection: the dead-letter topic its record goes to
+     *     (the offsets are that topic's); null otherwise
      */
     public record Entry(String sceneId, String source, String fingerprint, int tiles, Status status, String reason,
-            Instant at, Map<Integer, Long> startOffsets) {
+            Instant at, Map<Integer, Long> startOffsets, String dlqTopic) {
         public Entry {
             Objects.requireNonNull(sceneId, "sceneId");
             Objects.requireNonNull(source, "source");
@@ -72,6 +76,17 @@ public final class IngestLedger implements AutoCloseable {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(at, "at");
             startOffsets = startOffsets == null ? Map.of() : Map.copyOf(startOffsets);
+        }
+
+        /** A line that is not a pending rejection. */
+        public Entry(String sceneId, String source, String fingerprint, int tiles, Status status, String reason,
+                Instant at, Map<Integer, Long> startOffsets) {
+            this(sceneId, source, fingerprint, tiles, status, reason, at, startOffsets, null);
+        }
+
+        /** True for the {@code pending} line of a rejection on its way to a dead-letter topic. */
+        public boolean pendingRejection() {
+            return status == Status.PENDING && dlqTopic != null;
         }
     }
 
@@ -213,6 +228,17 @@ public final class IngestLedger implements AutoCloseable {
     public void markPending(String sceneId, String source, String fingerprint, int tiles,
             Map<Integer, Long> startOffsets) {
         append(new Entry(sceneId, source, fingerprint, tiles, Status.PENDING, null, clock.instant(), startOffsets));
+    }
+
+    /**
+     * Before sending a rejection to a dead-letter topic: {@code startOffsets} are that topic's end offsets,
+     * and {@code reason} is kept so that a restart that finds the record committed can write the
+     * {@code rejected} line.
+     */
+    public void markPendingRejection(String sceneId, String source, String fingerprint, String reason,
+            String dlqTopic, Map<Integer, Long> startOffsets) {
+        append(new Entry(sceneId, source, fingerprint, 0, Status.PENDING, oneLine(reason), clock.instant(),
+                startOffsets, Objects.requireNonNull(dlqTopic, "dlqTopic")));
     }
 
     /** After every tile of the scene is durably on Kafka (flushed and acknowledged, or committed). */

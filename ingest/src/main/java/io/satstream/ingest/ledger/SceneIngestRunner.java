@@ -7,13 +7,17 @@ import java.util.function.Consumer;
 
 /**
  * Pumps a {@link SceneSource} through an {@link ExactlyOnceSceneWriter} until the source is exhausted or
- * {@link #stop()} is called, reporting after each scene and at a fixed interval while idle.
+ * {@link #stop()} is called, reporting after each scene and at a fixed interval while idle: tiles are
+ * written, refused scenes go to the dead-letter topic ({@link ExactlyOnceSceneWriter#reject}).
  */
 public final class SceneIngestRunner {
     /** Pause when the source has nothing ready. */
     private static final long IDLE_SLEEP_MS = 100;
 
-    /** @param last the outcome of the scene just handled, or null for a periodic report */
+    /**
+     * @param rejected scenes refused, by the feed or by the writer
+     * @param last the outcome of the scene just handled, or null for a periodic report
+     */
     public record Progress(long committed, long skipped, long rejected, long tiles, String lastScene,
             ExactlyOnceSceneWriter.Result last, boolean finished) {}
 
@@ -44,9 +48,10 @@ public final class SceneIngestRunner {
     public Progress run() throws InterruptedException {
         long nextReport = System.nanoTime() + reportEvery.toNanos();
         while (!stopRequested && !source.exhausted()) {
-            Optional<SceneTiles> scene = source.nextScene();
+            Optional<Scene> scene = source.nextScene();
             if (scene.isPresent()) {
-                ExactlyOnceSceneWriter.Result result = writer.write(scene.get());
+                ExactlyOnceSceneWriter.Result result = scene.get() instanceof SceneRejection refused
+                        ? writer.reject(refused) : writer.write((SceneTiles) scene.get());
                 switch (result.outcome()) {
                     case COMMITTED -> {
                         committed++;

@@ -4,8 +4,11 @@ import java.util.Optional;
 
 /** A feed seen scene by scene, for {@link SceneIngestRunner}. Not required to be thread-safe. */
 public interface SceneSource {
-    /** The next scene to send; empty when none is ready now or the source is {@link #exhausted()}. */
-    Optional<SceneTiles> nextScene();
+    /**
+     * The next scene for the writer: its tiles, or its final rejection; empty when none is ready now or the
+     * source is {@link #exhausted()}.
+     */
+    Optional<Scene> nextScene();
 
     /** True once the source will never produce another scene. */
     boolean exhausted();

@@ -13,7 +13,8 @@ import io.satstream.schemas.Tile;
  * @param fingerprint identifies this version of the scene's content (e.g. {@code sha256:...})
  * @param tileCount how many tiles {@code tiles} will yield
  */
-public record SceneTiles(String sceneId, String source, String fingerprint, int tileCount, Iterator<Tile> tiles) {
+public record SceneTiles(String sceneId, String source, String fingerprint, int tileCount, Iterator<Tile> tiles)
+        implements Scene {
     public SceneTiles {
         Objects.requireNonNull(sceneId, "sceneId");
         Objects.requireNonNull(source, "source");

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import io.satstream.ingest.TileProducer;
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.Scene;
+import io.satstream.ingest.ledger.SceneRejection;
 import io.satstream.ingest.ledger.SceneSource;
 import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.stac.internal.AssetSelector;
@@ -39,13 +41,16 @@ import io.satstream.schemas.Tile;
  * item datetime, attributes {@code stac:item}, {@code stac:collection}, {@code stac:asset}.
  *
  * <p>Idempotent through the {@link IngestLedger}: an item whose version (its {@code updated} property, else
- * its datetime) is committed is skipped. An item that cannot be ingested (no such asset or band, asset
- * unreachable, bad raster, a tile too big for Kafka) is logged, written to the ledger as rejected, counted,
- * and the feed goes on; only a bad raster stays rejected on the next run, unreachable assets are tried again.
- * Each item becomes one {@link SceneTiles} for an {@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter},
- * which sends it in one transaction and writes the ledger. The item counts as finished (and a search's cursor
- * moves past it) only on the next call, once the ledger says the writer committed or rejected it; a scene
- * handed out but not recorded stops the feed, so that the next run sends it again. Not thread-safe.
+ * its datetime) is committed is skipped. An item that cannot be ingested (no such asset or band, bad raster,
+ * a tile too big for Kafka) is logged, counted and handed out as a {@link SceneRejection} (origin: the
+ * asset's href, or the item's document when no asset was chosen; original: the asset's bytes when they were
+ * read), which the writer sends to the dead-letter topic and records as rejected; the feed goes on and a
+ * rerun skips it. An unreachable asset may be reachable later: it is only written to the ledger as rejected
+ * (no dead-letter record) and tried again on the next run. Each item becomes one {@link SceneTiles} or
+ * {@link SceneRejection} for an {@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter}, which sends it in
+ * one transaction and writes the ledger. The item counts as finished (and a search's cursor moves past it)
+ * only on the next call, once the ledger says the writer committed or rejected it; a scene handed out but
+ * not recorded stops the feed, so that the next run sends it again. Not thread-safe.
  */
 public final class StacItemFeed implements SceneSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StacItemFeed.class);
@@ -127,7 +132,7 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
     }
 
     @Override
-    public Optional<SceneTiles> nextScene() {
+    public Optional<Scene> nextScene() {
         finishCurrent();
         for (int i = 0; i < ITEMS_PER_CALL; i++) {
             Optional<StacItem> item = source.next();
@@ -135,10 +140,10 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
                 return Optional.empty();
             }
             seen.incrementAndGet();
-            if (start(item.get())) {
-                Current c = current;
-                return Optional.of(new SceneTiles(c.scene.sceneId(), c.scene.source(), c.fingerprint, c.count,
-                        counting(c.tiles)));
+            Scene scene = start(item.get());
+            if (scene != null) {
+                current = new Current(item.get(), scene);
+                return Optional.of(scene);
             }
         }
         return Optional.empty();
@@ -157,8 +162,8 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
         current = null;
     }
 
-    /** Prepares the item's tiles; false when it was skipped or rejected. */
-    private boolean start(StacItem item) {
+    /** The item's tiles or its final rejection; null when it was skipped or its asset is unreachable now. */
+    private Scene start(StacItem item) {
         String sceneId = sceneId(item.id());
         String fingerprint = fingerprint(item);
         String src = "stac:" + item.documentUri();
@@ -167,36 +172,43 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
                         .orElse(false))) {
             skipped.incrementAndGet();
             source.done(item);
-            return false;
+            return null;
         }
         AssetSelector.Result selected = AssetSelector.select(item, choice);
         if (!selected.found()) {
-            return reject(item, sceneId, src, fingerprint, selected.reason());
+            return refuse(item, SceneRejection.withoutOriginal(sceneId, src, fingerprint, selected.reason(),
+                    item.documentUri().toString(), "no asset was chosen; the item is at its source"));
         }
         StacAsset asset = selected.asset();
+        String href = asset.href().toString();
         byte[] bytes;
         try {
             bytes = fetcher.get(asset.href());
         } catch (FetchException e) {
-            return reject(item, sceneId, src, fingerprint, UNREACHABLE + e.getMessage());
+            // may work later: recorded so the feed goes on, retried by the next run, not dead-lettered
+            String reason = UNREACHABLE + e.getMessage();
+            LOG.warn("item {} not ingested now: {}", item.id(), reason);
+            ledger.markRejected(sceneId, src, fingerprint, reason);
+            rejected.incrementAndGet();
+            source.done(item);
+            return null;
         }
         RasterImage image;
         try {
             RasterImage decoded = decoder.decode(bytes);
-            bytes = null; // the encoded copy is not needed while tiling
             List<String> names = BandNames.resolve(item, asset, decoded);
             image = BandSelection.apply(decoded, names, choice.bands());
         } catch (RasterDecodeException | IllegalArgumentException e) {
-            return reject(item, sceneId, src, fingerprint, "asset " + asset.key() + " (" + asset.href() + "): "
-                    + e.getMessage());
+            return refuse(item, SceneRejection.withOriginal(sceneId, src, fingerprint, "asset " + asset.key() + " ("
+                    + href + "): " + e.getMessage(), href, bytes));
         }
         int size = tiler.settings().tileSize();
         long tileBytes = (long) size * size * image.bandCount() * RasterImage.bytesPerSample(image.dataType());
         if (tileBytes > TileProducer.MAX_REQUEST_BYTES - RECORD_OVERHEAD_BYTES) {
-            return reject(item, sceneId, src, fingerprint, "a " + size + "x" + size + " tile of " + image.bandCount()
-                    + " " + image.dataType() + " bands is " + tileBytes + " bytes, more than a Kafka record may"
-                    + " hold (" + (TileProducer.MAX_REQUEST_BYTES - RECORD_OVERHEAD_BYTES) + "); use a smaller"
-                    + " tile size or fewer bands");
+            return refuse(item, SceneRejection.withOriginal(sceneId, src, fingerprint, "a " + size + "x" + size
+                    + " tile of " + image.bandCount() + " " + image.dataType() + " bands is " + tileBytes
+                    + " bytes, more than a Kafka record may hold (" + (TileProducer.MAX_REQUEST_BYTES
+                    - RECORD_OVERHEAD_BYTES) + "); use a smaller tile size or fewer bands", href, bytes));
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("stac:item", item.id());
@@ -206,18 +218,14 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
         attributes.put("stac:asset", asset.key());
         SceneRef scene = new SceneRef(sceneId, src, item.datetime(), attributes);
         int count = tiler.windows(image.width(), image.height()).size();
-        current = new Current(item, scene, fingerprint, tiler.tiles(scene, image), count);
         LOG.info("item {}: asset {} {}x{} {} {} -> {} tiles", item.id(), asset.key(), image.width(), image.height(),
                 image.dataType(), image.bands(), count);
-        return true;
+        return new SceneTiles(sceneId, src, fingerprint, count, counting(tiler.tiles(scene, image)));
     }
 
-    private boolean reject(StacItem item, String sceneId, String src, String fingerprint, String reason) {
-        LOG.warn("item {} rejected: {}", item.id(), reason);
-        ledger.markRejected(sceneId, src, fingerprint, reason);
-        rejected.incrementAndGet();
-        source.done(item);
-        return false;
+    private SceneRejection refuse(StacItem item, SceneRejection rejection) {
+        LOG.warn("item {} rejected: {}", item.id(), rejection.reason());
+        return rejection;
     }
 
     private void finishCurrent() {
@@ -227,14 +235,14 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
         Current done = current;
         current = null;
         String sceneId = done.scene.sceneId();
-        if (ledger.isIngested(sceneId, done.fingerprint)) {
+        if (ledger.isIngested(sceneId, done.scene.fingerprint())) {
             ingested.incrementAndGet();
-        } else if (ledger.isRejected(sceneId, done.fingerprint)) {
-            rejected.incrementAndGet(); // the writer refused it (e.g. a record over Kafka's limit)
+        } else if (ledger.isRejected(sceneId, done.scene.fingerprint())) {
+            rejected.incrementAndGet(); // refused by this feed or by the writer (e.g. a record over Kafka's limit)
         } else {
             // not committed: stop here with the cursor before the item, so that a rerun sends it
-            throw new IllegalStateException("item " + done.item.id() + ": its tiles were not committed to Kafka;"
-                    + " it was not recorded and the next run sends it again");
+            throw new IllegalStateException("item " + done.item.id() + ": it was not committed to Kafka (tiles or"
+                    + " dead-letter record) nor recorded; the next run sends it again");
         }
         source.done(done.item);
     }
@@ -267,7 +275,7 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
                 .orElse("datetime=" + (item.datetime() == null ? "none" : item.datetime().toString()));
     }
 
-    private record Current(StacItem item, SceneRef scene, String fingerprint, Iterator<Tile> tiles, int count) {}
+    private record Current(StacItem item, Scene scene) {}
 
     /** Where items come from. */
     interface ItemSource {

@@ -32,7 +32,8 @@ import io.satstream.schemas.TilePlacement;
  * not declare 0 to be nodata, since 0 may be real data in the scene. Either way the padded region is
  * known exactly from the tile's {@link TilePlacement} (pixels at or beyond {@code sceneWidth - xOffset},
  * {@code sceneHeight - yOffset}) and from the attributes {@value #VALID_WIDTH} / {@value #VALID_HEIGHT},
- * so no consumer has to guess which pixels are data.
+ * so no consumer has to guess which pixels are data. A scene with an internal mask passes its window of the
+ * mask on as {@link Tile#getValidMask()}, padding marked 0 (no data).
  *
  * <p><b>Georeferencing.</b> Each tile keeps the scene's EPSG code; its geotransform is the scene's with the
  * origin moved to the window's top-left pixel (rotation terms kept). A scene known only by its XYZ address
@@ -118,6 +119,7 @@ public final class Tiler {
                     + image.height() + " scene");
         }
         byte[] pixels = WindowCopy.copy(image, w);
+        byte[] validMask = WindowCopy.copyValidMask(image, w);
         boolean wholeScene = !w.padded() && w.width() == image.width() && w.height() == image.height();
         Map<String, String> attributes = new LinkedHashMap<>(scene.attributes());
         attributes.put(VALID_WIDTH, Integer.toString(w.validWidth()));
@@ -148,6 +150,7 @@ public final class Tiler {
                 .setPlacement(placement)
                 .setLabelMask(null)
                 .setAttributes(new LinkedHashMap<>(attributes))
+                .setValidMask(validMask == null ? null : ByteBuffer.wrap(validMask))
                 .build();
     }
 

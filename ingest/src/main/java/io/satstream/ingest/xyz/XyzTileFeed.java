@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 
 import io.satstream.ingest.RateLimiter;
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.Scene;
+import io.satstream.ingest.ledger.SceneRejection;
 import io.satstream.ingest.ledger.SceneSource;
 import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.stac.FetchException;
@@ -43,10 +45,12 @@ import io.satstream.schemas.XyzAddress;
  * out in row-major order. A box that needs more than {@code maxTiles} tiles is refused up front.
  *
  * <p>Tiles the {@link IngestLedger} has are not fetched again. A tile the server answers with an error
- * (404, 5xx), that times out or does not decode is logged, written to the ledger as rejected, counted,
- * and the feed goes on; a later run asks again for those that failed to download. Each tile is a scene of
- * one tile for an {@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter}; on the next call the feed
- * checks that the writer recorded it, as STAC scenes are, and stops if it did not.
+ * (404, 5xx) or that times out is logged, written to the ledger as rejected, counted, and asked for again
+ * by a later run; one that downloads but does not decode is refused for good: handed out as a
+ * {@link SceneRejection} (origin: its URL; original: the downloaded bytes), which the writer sends to the
+ * dead-letter topic. Each tile is a scene of one tile for an
+ * {@link io.satstream.ingest.ledger.ExactlyOnceSceneWriter}; on the next call the feed checks that the writer
+ * recorded it, as STAC scenes are, and stops if it did not.
  */
 public final class XyzTileFeed implements SceneSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(XyzTileFeed.class);
@@ -87,7 +91,7 @@ public final class XyzTileFeed implements SceneSource, AutoCloseable {
     private final AtomicLong ingested = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
-    private Tile handedOut;
+    private Scene handedOut;
 
     /** @throws IllegalArgumentException (one line) for a bad box or zoom, or one that needs more than maxTiles */
     public XyzTileFeed(Settings settings, HrefFetcher fetcher, RasterDecoder decoder, IngestLedger ledger) {
@@ -129,7 +133,7 @@ public final class XyzTileFeed implements SceneSource, AutoCloseable {
     }
 
     @Override
-    public Optional<SceneTiles> nextScene() {
+    public Optional<Scene> nextScene() {
         commitHandedOut();
         while (true) {
             fill();
@@ -137,12 +141,10 @@ public final class XyzTileFeed implements SceneSource, AutoCloseable {
             if (head == null) {
                 return Optional.empty();
             }
-            Optional<Tile> tile = complete(head);
-            if (tile.isPresent()) {
-                Tile t = tile.get();
-                handedOut = t;
-                return Optional.of(new SceneTiles(t.getSceneId(), t.getSource(), FINGERPRINT, 1,
-                        List.of(t).iterator()));
+            Optional<Scene> scene = complete(head);
+            if (scene.isPresent()) {
+                handedOut = scene.get();
+                return scene;
             }
         }
     }
@@ -180,7 +182,8 @@ public final class XyzTileFeed implements SceneSource, AutoCloseable {
         }
     }
 
-    private Optional<Tile> complete(Pending p) {
+    /** The tile as a one-tile scene, its rejection, or empty when it could not be downloaded now. */
+    private Optional<Scene> complete(Pending p) {
         String id = tileId(p.address);
         byte[] bytes;
         try {
@@ -188,17 +191,18 @@ public final class XyzTileFeed implements SceneSource, AutoCloseable {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             String why = cause instanceof FetchException ? cause.getMessage() : String.valueOf(cause);
-            return reject(id, p.uri, UNREACHABLE + why);
+            return unreachable(id, p.uri, UNREACHABLE + why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return reject(id, p.uri, UNREACHABLE + "interrupted");
+            return unreachable(id, p.uri, UNREACHABLE + "interrupted");
         }
+        Tile tile;
         try {
             RasterImage image = decoder.decode(bytes);
             List<Double> gt = WebMercator.geoTransform(p.address, image.width(), image.height());
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("xyz:url", p.uri.toString());
-            return Optional.of(Tile.newBuilder()
+            tile = Tile.newBuilder()
                     .setTileId(id)
                     .setSceneId(id)
                     .setSource("xyz:" + p.uri)
@@ -215,14 +219,19 @@ public final class XyzTileFeed implements SceneSource, AutoCloseable {
                     .setPlacement(null)
                     .setLabelMask(null)
                     .setAttributes(attributes)
-                    .build());
+                    .build();
         } catch (RasterDecodeException | IllegalArgumentException e) {
-            return reject(id, p.uri, "tile " + p.uri + " does not decode: " + e.getMessage());
+            String reason = "tile " + p.uri + " does not decode: " + e.getMessage();
+            LOG.warn("xyz tile {} rejected: {}", id, reason);
+            return Optional.of(SceneRejection.withOriginal(id, "xyz:" + p.uri, FINGERPRINT, reason, p.uri.toString(),
+                    bytes));
         }
+        return Optional.of(new SceneTiles(id, tile.getSource(), FINGERPRINT, 1, List.of(tile).iterator()));
     }
 
-    private Optional<Tile> reject(String id, URI uri, String reason) {
-        LOG.warn("xyz tile {} rejected: {}", id, reason);
+    /** A download failure a later run retries: recorded so this run goes on, not dead-lettered. */
+    private Optional<Scene> unreachable(String id, URI uri, String reason) {
+        LOG.warn("xyz tile {} not ingested now: {}", id, reason);
         ledger.markRejected(id, "xyz:" + uri, FINGERPRINT, reason);
         rejected.incrementAndGet();
         return Optional.empty();
@@ -232,15 +241,15 @@ public final class XyzTileFeed implements SceneSource, AutoCloseable {
         if (handedOut == null) {
             return;
         }
-        Tile t = handedOut;
+        Scene s = handedOut;
         handedOut = null;
-        if (ledger.isIngested(t.getSceneId(), FINGERPRINT)) {
+        if (ledger.isIngested(s.sceneId(), FINGERPRINT)) {
             ingested.incrementAndGet();
-        } else if (ledger.isRejected(t.getSceneId(), FINGERPRINT)) {
-            rejected.incrementAndGet(); // the writer refused it (a record over Kafka's limit)
+        } else if (ledger.isRejected(s.sceneId(), FINGERPRINT)) {
+            rejected.incrementAndGet(); // refused: it does not decode, or its record is over Kafka's limit
         } else {
-            throw new IllegalStateException("xyz tile " + t.getTileId() + " was not committed to Kafka; it was"
-                    + " not recorded and the next run fetches it again");
+            throw new IllegalStateException("xyz tile " + s.sceneId() + " was not committed to Kafka (tile or"
+                    + " dead-letter record) nor recorded; the next run fetches it again");
         }
     }
 

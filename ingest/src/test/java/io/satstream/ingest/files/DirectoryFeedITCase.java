@@ -3,6 +3,7 @@ package io.satstream.ingest.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +34,17 @@ import io.satstream.ingest.tiling.TestData;
 import io.satstream.ingest.tiling.Tiler;
 import io.satstream.ingest.tiling.TilerSettings;
 import io.satstream.kafka.testing.KafkaTestBroker;
+import io.satstream.kafka.testing.TopicContents;
+import io.satstream.schemas.Headers;
 import io.satstream.raster.RasterImage;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.DataType;
 import io.satstream.schemas.Tile;
 
-/** The files feed end to end: real scenes and broken files in, tiles on a real broker out, exactly once. */
+/**
+ * The files feed end to end: real scenes and broken files in, tiles on a real broker out and the broken files
+ * on the dead-letter topic, each exactly once, also across a crash.
+ */
 class DirectoryFeedITCase {
     private static final TilerSettings TILING = new TilerSettings(256, 32);
     private static String bootstrap;
@@ -81,12 +88,15 @@ class DirectoryFeedITCase {
         Files.write(in.resolve("nocrs.tif"), BadRasters.geotiffWithoutCrs());
         Files.writeString(in.resolve("notes.txt"), "not an image: ignored");
         String topic = TopicReader.newTopic(bootstrap, 3);
-        String txn = "satstream-ingest-files-it-" + UUID.randomUUID();
+        String dlq = TopicReader.newTopic(bootstrap, 2);
+        ExactlyOnceSceneWriter.Settings writer = ExactlyOnceSceneWriter.Settings.of(bootstrap, topic,
+                "satstream-ingest-files-it-" + UUID.randomUUID()).withDlqTopic(dlq);
         Path ledgerFile = tmp.resolve("work/ingest/files-ledger.jsonl");
 
         List<FileRejection> rejections = new CopyOnWriteArrayList<>();
-        SceneIngestRunner.Progress first = runOnce(in, topic, txn, ledgerFile, rejections);
+        SceneIngestRunner.Progress first = runOnce(in, writer, ledgerFile, rejections);
         assertThat(first.committed()).isEqualTo(4);
+        assertThat(first.rejected()).isEqualTo(6);
         Map<String, String> reasons = rejections.stream()
                 .collect(Collectors.toMap(r -> r.file().getFileName().toString(), FileRejection::reason));
         assertThat(reasons).containsOnlyKeys("truncated.tif", "garbage.png", "huge.tif", "empty.tif", "zstd.tif",
@@ -97,6 +107,18 @@ class DirectoryFeedITCase {
         assertThat(reasons.get("empty.tif")).contains("0x0");
         assertThat(reasons.get("zstd.tif")).contains("unsupported TIFF compression 50000");
         assertThat(reasons.get("nocrs.tif")).contains("unknown CRS");
+        // each refused file once on the dead-letter topic: key = scene id, value = the file, unchanged
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicContents.committed(bootstrap, dlq);
+        assertThat(dead).extracting(r -> utf8(r.key())).containsExactlyInAnyOrder("truncated", "garbage", "huge",
+                "empty", "zstd", "nocrs");
+        for (ConsumerRecord<byte[], byte[]> r : dead) {
+            String file = rejections.stream().filter(x -> x.sceneId().equals(utf8(r.key()))).findFirst().orElseThrow()
+                    .file().getFileName().toString();
+            assertThat(r.value()).as(file).isEqualTo(Files.readAllBytes(in.resolve(file)));
+            assertThat(header(r, Headers.STAGE)).isEqualTo("ingest");
+            assertThat(header(r, Headers.ERROR)).isEqualTo(reasons.get(file));
+            assertThat(header(r, Headers.SOURCE)).isEqualTo(in.resolve(file).toAbsolutePath().normalize().toString());
+        }
 
         List<Tile> tiles = TopicReader.readAll(bootstrap, topic, true).stream()
                 .map(r -> AvroCodec.tile().decode(r.value())).toList();
@@ -137,10 +159,111 @@ class DirectoryFeedITCase {
 
         // a second run over the same directory sends nothing, and does not retry the rejected files
         rejections.clear();
-        SceneIngestRunner.Progress second = runOnce(in, topic, txn, ledgerFile, rejections);
+        SceneIngestRunner.Progress second = runOnce(in, writer, ledgerFile, rejections);
         assertThat(second.committed()).isZero();
+        assertThat(second.rejected()).isZero();
         assertThat(rejections).isEmpty();
         assertThat(TopicReader.readAll(bootstrap, topic, true)).hasSize(expectedTiles);
+        assertThat(TopicContents.uncommitted(bootstrap, dlq)).hasSize(6);
+    }
+
+    /**
+     * A good scene, a truncated GeoTIFF and random bytes named .tif; the run stops (crashes) after the last
+     * refusal's dead-letter record is committed but before its {@code rejected} ledger line: the ledger is cut
+     * back to exactly that. The rerun finds the record, and neither topic gets anything new, not even an
+     * aborted attempt.
+     */
+    @Test
+    void aCrashBetweenTheDeadLetterCommitAndTheLedgerLineSendsNothingTwice() throws Exception {
+        Path in = Files.createDirectory(tmp.resolve("in"));
+        byte[] rgb = Files.readAllBytes(TestData.file("rasterio-landsat-rgb/RGB.byte.tif"));
+        Files.write(in.resolve("RGB.byte.tif"), rgb);
+        byte[] garbage = new byte[20_000];
+        new Random(7).nextBytes(garbage);
+        Files.write(in.resolve("garbage.tif"), garbage);
+        Files.write(in.resolve("truncated.tif"), Arrays.copyOf(rgb, rgb.length / 2)); // last in path order
+        String topic = TopicReader.newTopic(bootstrap, 2);
+        String dlq = TopicReader.newTopic(bootstrap, 2);
+        ExactlyOnceSceneWriter.Settings writer = ExactlyOnceSceneWriter.Settings.of(bootstrap, topic,
+                "satstream-ingest-files-it-" + UUID.randomUUID()).withDlqTopic(dlq);
+        Path ledgerFile = tmp.resolve("ledger.jsonl");
+
+        List<FileRejection> rejections = new CopyOnWriteArrayList<>();
+        SceneIngestRunner.Progress first = runOnce(in, writer, ledgerFile, rejections);
+        assertThat(first.committed()).isEqualTo(1);
+        assertThat(first.tiles()).isEqualTo(16);
+        assertThat(first.rejected()).isEqualTo(2);
+        Map<String, ConsumerRecord<byte[], byte[]>> dead = TopicContents.committed(bootstrap, dlq).stream()
+                .collect(Collectors.toMap(r -> utf8(r.key()), r -> r));
+        assertThat(dead).containsOnlyKeys("garbage", "truncated");
+        assertThat(header(dead.get("garbage"), Headers.ERROR)).contains("not a PNG, JPEG or TIFF");
+        assertThat(header(dead.get("truncated"), Headers.ERROR)).contains("truncated TIFF");
+        assertThat(dead.values()).allSatisfy(r -> assertThat(header(r, Headers.STAGE)).isEqualTo("ingest"));
+        assertThat(dead.get("garbage").value()).isEqualTo(garbage);
+
+        List<String> lines = Files.readAllLines(ledgerFile);
+        assertThat(lines.get(lines.size() - 1)).contains("\"scene\":\"truncated\"").contains("rejected");
+        assertThat(lines.get(lines.size() - 2)).contains("\"scene\":\"truncated\"").contains("pending")
+                .contains("\"dlq\":\"" + dlq + "\"");
+        Files.write(ledgerFile, lines.subList(0, lines.size() - 1));
+
+        rejections.clear();
+        try (IngestLedger ledger = IngestLedger.open(ledgerFile);
+                ExactlyOnceSceneWriter w = ExactlyOnceSceneWriter.open(writer, ledger);
+                DirectoryFeed feed = new DirectoryFeed(DirectoryFeedSettings.of(in, TILING, true)
+                        .withStableFor(Duration.ofMillis(200)), ledger, rejections::add)) {
+            assertThat(w.recovery()).as("the cut refusal was found committed")
+                    .isEqualTo(new ExactlyOnceSceneWriter.Recovery(1, 0));
+            SceneIngestRunner.Progress second = new SceneIngestRunner(feed, w, Duration.ofSeconds(1), p -> { }).run();
+            assertThat(second.committed()).isZero();
+            assertThat(second.rejected()).isZero();
+            assertThat(feed.skipped()).isEqualTo(3);
+            assertThat(ledger.unsettled()).isEmpty();
+        }
+        assertThat(rejections).isEmpty();
+        assertThat(TopicContents.uncommitted(bootstrap, dlq)).hasSize(2);
+        assertThat(TopicContents.uncommitted(bootstrap, topic)).hasSize(16);
+    }
+
+    /**
+     * The dead-letter value is the file only when it fits in a record: here records hold 10,000 bytes, and a
+     * file over the feed's size limit is not even read; the {@code value} header says why a value is empty.
+     */
+    @Test
+    void filesTooLargeForARecordGoToTheDeadLetterTopicWithoutTheirBytes() throws Exception {
+        Path in = Files.createDirectory(tmp.resolve("in"));
+        byte[] rgb = Files.readAllBytes(TestData.file("rasterio-landsat-rgb/RGB.byte.tif"));
+        Files.write(in.resolve("cut.tif"), Arrays.copyOf(rgb, 50_000));
+        byte[] small = new byte[5_000];
+        new Random(3).nextBytes(small);
+        Files.write(in.resolve("small.tif"), small);
+        Files.write(in.resolve("huge.png"), new byte[150_000]);
+        String topic = TopicReader.newTopic(bootstrap, 1);
+        String dlq = TopicReader.newTopic(bootstrap, 1);
+        ExactlyOnceSceneWriter.Settings writer = new ExactlyOnceSceneWriter.Settings(bootstrap, topic,
+                "satstream-ingest-files-it-" + UUID.randomUUID(), 64 * 1024 + 10_000, Duration.ofSeconds(30), Map.of(),
+                dlq);
+        try (IngestLedger ledger = IngestLedger.open(tmp.resolve("ledger.jsonl"));
+                ExactlyOnceSceneWriter w = ExactlyOnceSceneWriter.open(writer, ledger);
+                DirectoryFeed feed = new DirectoryFeed(DirectoryFeedSettings.of(in, TILING, true)
+                        .withStableFor(Duration.ofMillis(100)).withMaxFileBytes(100_000), ledger, r -> { })) {
+            assertThat(new SceneIngestRunner(feed, w, Duration.ofSeconds(1), p -> { }).run().rejected()).isEqualTo(3);
+        }
+        Map<String, ConsumerRecord<byte[], byte[]>> dead = TopicContents.committed(bootstrap, dlq).stream()
+                .collect(Collectors.toMap(r -> utf8(r.key()), r -> r));
+        assertThat(dead).containsOnlyKeys("cut", "small", "huge");
+        assertThat(dead.get("small").value()).isEqualTo(small);
+        assertThat(dead.get("small").headers().lastHeader(ExactlyOnceSceneWriter.VALUE_HEADER)).isNull();
+        assertThat(dead.get("cut").value()).isEmpty();
+        assertThat(header(dead.get("cut"), ExactlyOnceSceneWriter.VALUE_HEADER))
+                .isEqualTo("omitted (50000 bytes, over the record limit of 10000 bytes)");
+        assertThat(header(dead.get("cut"), Headers.SOURCE)).endsWith("/in/cut.tif");
+        assertThat(dead.get("huge").value()).isEmpty();
+        assertThat(header(dead.get("huge"), ExactlyOnceSceneWriter.VALUE_HEADER))
+                .isEqualTo("omitted (150000 bytes, not read: over the file size limit)");
+        assertThat(header(dead.get("huge"), Headers.ERROR)).isEqualTo("file is 150000 bytes, over the limit of"
+                + " 100000 bytes");
+        assertThat(TopicContents.uncommitted(bootstrap, topic)).isEmpty();
     }
 
     @Test
@@ -188,14 +311,22 @@ class DirectoryFeedITCase {
         return "sha256:" + io.satstream.ingest.files.internal.SceneIds.sha256(bytes);
     }
 
-    private static SceneIngestRunner.Progress runOnce(Path in, String topic, String txn, Path ledgerFile,
-            List<FileRejection> rejections) throws InterruptedException {
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : utf8(h.value());
+    }
+
+    private static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static SceneIngestRunner.Progress runOnce(Path in, ExactlyOnceSceneWriter.Settings writerSettings,
+            Path ledgerFile, List<FileRejection> rejections) throws InterruptedException {
         DirectoryFeedSettings settings = DirectoryFeedSettings.of(in, TILING, true)
                 .withStableFor(Duration.ofMillis(200));
         List<SceneIngestRunner.Progress> reports = new ArrayList<>();
         try (IngestLedger ledger = IngestLedger.open(ledgerFile);
-                ExactlyOnceSceneWriter writer = ExactlyOnceSceneWriter.open(
-                        ExactlyOnceSceneWriter.Settings.of(bootstrap, topic, txn), ledger);
+                ExactlyOnceSceneWriter writer = ExactlyOnceSceneWriter.open(writerSettings, ledger);
                 DirectoryFeed feed = new DirectoryFeed(settings, ledger, rejections::add)) {
             SceneIngestRunner.Progress last = new SceneIngestRunner(feed, writer, Duration.ofSeconds(1), reports::add)
                     .run();

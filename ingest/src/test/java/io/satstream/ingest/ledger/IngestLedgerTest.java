@@ -55,6 +55,34 @@ class IngestLedgerTest {
     }
 
     @Test
+    void aPendingRejectionKeepsItsDeadLetterTopicAndReasonAcrossReopening() throws Exception {
+        Path file = tmp.resolve("ledger.jsonl");
+        try (IngestLedger ledger = IngestLedger.open(file)) {
+            ledger.markPendingRejection("bad", "files:/in/bad.tif", "sha256:9", "truncated\nTIFF", "tiles-dlq",
+                    Map.of(0, 3L, 1, 4L));
+            assertThat(ledger.isRejected("bad", "sha256:9")).as("not before its record is committed").isFalse();
+        }
+        assertThat(new ObjectMapper().readTree(Files.readAllLines(file).get(0)).get("dlq").asText())
+                .isEqualTo("tiles-dlq");
+        try (IngestLedger ledger = IngestLedger.open(file)) {
+            assertThat(ledger.unsettled()).singleElement().satisfies(e -> {
+                assertThat(e.pendingRejection()).isTrue();
+                assertThat(e.dlqTopic()).isEqualTo("tiles-dlq");
+                assertThat(e.reason()).isEqualTo("truncated TIFF");
+                assertThat(e.startOffsets()).containsEntry(0, 3L).containsEntry(1, 4L);
+            });
+            ledger.markRejected("bad", "files:/in/bad.tif", "sha256:9", "truncated TIFF");
+            assertThat(ledger.unsettled()).isEmpty();
+            assertThat(ledger.isRejected("bad", "sha256:9")).isTrue();
+            ledger.markPending("good", "files:/in/good.tif", "sha256:1", 2, Map.of(0, 1L));
+            assertThat(ledger.unsettled()).singleElement().satisfies(e -> {
+                assertThat(e.pendingRejection()).isFalse();
+                assertThat(e.dlqTopic()).isNull();
+            });
+        }
+    }
+
+    @Test
     void aPartialLastLineFromACrashIsDroppedAndWritingGoesOn() throws Exception {
         Path file = tmp.resolve("ledger.jsonl");
         try (IngestLedger ledger = IngestLedger.open(file)) {

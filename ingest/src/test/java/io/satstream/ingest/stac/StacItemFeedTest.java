@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.Scene;
+import io.satstream.ingest.ledger.SceneRejection;
 import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.tiling.Tiler;
 import io.satstream.ingest.tiling.TilerSettings;
@@ -48,6 +50,8 @@ class StacItemFeedTest {
     Path work;
 
     private final HrefFetcher fetcher = new HrefFetcher(Duration.ofSeconds(2), 64L << 20);
+    /** The final rejections the feed handed out, by scene id. */
+    private final Map<String, SceneRejection> refused = new LinkedHashMap<>();
     private final Tiler tiler = new Tiler(new TilerSettings(128, 16));
 
     @Test
@@ -187,10 +191,22 @@ class StacItemFeedTest {
                 assertThat(ledger.latest("e-nored").get().reason()).contains("has bands [red, green, blue] (img: [nir, b2, b3])");
                 assertThat(ledger.latest("thumbonly").get().reason()).contains("no asset with role");
             }
+            // final refusals go to the writer (for the dead-letter topic) with what was read; HTTP errors do not
+            assertThat(refused).containsOnlyKeys("c-cut", "e-nored", "thumbonly");
+            assertThat(refused.get("c-cut").original()).isEqualTo(Files.readAllBytes(files.resolve("cut.tif")));
+            assertThat(refused.get("c-cut").origin()).isEqualTo(server.fileUri("cut.tif").toString());
+            // chosen by the catalogue's band names, before any download
+            assertThat(refused.get("e-nored").original()).isNull();
+            assertThat(refused.get("e-nored").origin()).isEqualTo(server.fileUri("e-nored.json").toString());
+            assertThat(refused.get("thumbonly").original()).isNull();
+            assertThat(refused.get("thumbonly").notRead()).contains("no asset was chosen");
+            assertThat(refused.get("thumbonly").origin()).isEqualTo(server.fileUri("thumbonly.json").toString());
             // a rerun retries only what may have been transient (unreachable assets)
+            refused.clear();
             int before = server.fileRequests.get();
             Run again = run(AssetChoice.byBands(List.of("red", "green", "blue")), server.fileUri("catalog.json"));
             assertThat(again.stats).isEqualTo(new StacItemFeed.Stats(6, 0, 4, 2, 0));
+            assertThat(refused).as("nothing refused twice").isEmpty();
             // the catalogue and its 6 item documents, and of the assets only the 404 one again
             assertThat(server.fileRequests.get() - before).isEqualTo(7 + 1);
         }
@@ -208,6 +224,9 @@ class StacItemFeedTest {
             assertThat(ledger.latest("20170831_172754_101c").get().reason())
                     .contains("8192x8192 tile of 4 UINT16 bands is 536870912 bytes");
             assertThat(ledger.latest("2017831_195552_SS02").get().reason()).contains("has no asset 'analytic'");
+            assertThat(refused).hasSize(5);
+            assertThat(refused.get("20170831_172754_101c").original()).isEqualTo(Files.readAllBytes(TestData
+                    .planetItems().resolve("20170831_172754_101c/20170831_172754_101c_3B_AnalyticMS.tif")));
         }
     }
 
@@ -225,13 +244,19 @@ class StacItemFeedTest {
         }
     }
 
-    /** Takes every scene as the exactly-once writer would (all its tiles, then the ledger line). */
-    private static void drain(StacItemFeed feed, IngestLedger ledger, List<Tile> out, Map<String, Integer> committed) {
+    /**
+     * Takes every scene as the exactly-once writer would (all its tiles, then the ledger line; a rejection:
+     * its dead-letter record, here kept in {@link #refused}, then the ledger line).
+     */
+    private void drain(StacItemFeed feed, IngestLedger ledger, List<Tile> out, Map<String, Integer> committed) {
         int guard = 0;
         while (!feed.exhausted()) {
-            Optional<SceneTiles> scene = feed.nextScene();
-            if (scene.isPresent()) {
-                SceneTiles s = scene.get();
+            Optional<Scene> scene = feed.nextScene();
+            if (scene.isPresent() && scene.get() instanceof SceneRejection r) {
+                refused.put(r.sceneId(), r);
+                ledger.markRejected(r.sceneId(), r.source(), r.fingerprint(), r.reason());
+            } else if (scene.isPresent()) {
+                SceneTiles s = (SceneTiles) scene.get();
                 int n = 0;
                 while (s.tiles().hasNext()) {
                     out.add(s.tiles().next());

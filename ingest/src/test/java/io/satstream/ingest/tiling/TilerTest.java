@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.satstream.raster.MaskGeoTiff;
 import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
+import io.satstream.raster.ValidPixels;
 import io.satstream.schemas.DataType;
 import io.satstream.schemas.GeoReference;
 import io.satstream.schemas.Tile;
@@ -162,6 +163,41 @@ class TilerTest {
         assertThat(RasterImage.fromTile(f).sample(0, 31, 31)).isNaN();
         Tile m = lastTile(tiler.tiles(SCENE, randomImage(40, 30, 1, DataType.UINT16, 65535.0, null, 6)));
         assertThat(RasterImage.fromTile(m).sample(0, 31, 31)).isEqualTo(65535.0);
+    }
+
+    @Test
+    void anInternalMaskIsCutWithItsTileAndPaddingIsNoData() {
+        Tiler tiler = new Tiler(new TilerSettings(32, 4));
+        RasterImage plain = randomImage(40, 30, 2, DataType.UINT8, null, null, 11);
+        byte[] mask = new byte[40 * 30];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = (byte) ((i * 7919) % 5 == 0 ? 0 : 1);
+        }
+        RasterImage masked = plain.withValidMask(mask);
+        List<Tile> tiles = new ArrayList<>();
+        tiler.tiles(SCENE, masked).forEachRemaining(tiles::add);
+        for (Tile t : tiles) {
+            TilePlacement p = t.getPlacement();
+            byte[] tileMask = bytes(t.getValidMask());
+            byte[] valid = ValidPixels.of(t);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    int sx = p.getXOffset() + x;
+                    int sy = p.getYOffset() + y;
+                    boolean inside = sx < 40 && sy < 30;
+                    byte expected = inside ? mask[sy * 40 + sx] : 0;
+                    assertThat(tileMask[y * 32 + x]).as("%s at %d,%d", t.getTileId(), x, y).isEqualTo(expected);
+                    assertThat(valid[y * 32 + x]).isEqualTo(expected);
+                }
+            }
+        }
+        // without an internal mask the tile carries none; its padding is still no data through the placement
+        Tile last = lastTile(tiler.tiles(SCENE, plain));
+        assertThat(last.getValidMask()).isNull();
+        byte[] valid = ValidPixels.of(last);
+        assertThat(valid[0]).isEqualTo((byte) 1);
+        assertThat(valid[12]).as("first padded column (scene is 40 wide, tile starts at 28)").isZero();
+        assertThat(ValidPixels.count(valid, 32 * 32)).isEqualTo(12 * 30);
     }
 
     @Test

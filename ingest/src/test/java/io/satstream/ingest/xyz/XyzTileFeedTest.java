@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpServer;
 
 import io.satstream.ingest.ledger.IngestLedger;
+import io.satstream.ingest.ledger.Scene;
+import io.satstream.ingest.ledger.SceneRejection;
 import io.satstream.ingest.ledger.SceneTiles;
 import io.satstream.ingest.stac.HrefFetcher;
 import io.satstream.raster.RasterDecoder;
@@ -52,6 +54,8 @@ class XyzTileFeedTest {
     private final Map<String, Integer> failing = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final HrefFetcher fetcher = new HrefFetcher(Duration.ofSeconds(3), 1 << 20);
+    /** The final rejections the feed handed out. */
+    private final List<SceneRejection> refused = new ArrayList<>();
     private RasterImage landsat;
 
     @BeforeEach
@@ -132,6 +136,7 @@ class XyzTileFeedTest {
         }
         assertThat(first.tiles).extracting(Tile::getTileId).containsExactlyElementsOf(good);
         assertThat(first.stats).isEqualTo(new XyzTileFeed.Stats(12, 10, 0, 2));
+        assertThat(refused).as("download failures are retried later, not dead-lettered").isEmpty();
         for (Tile t : first.tiles) {
             XyzAddress a = t.getGeoref().getXyz();
             assertThat(t.getTileId()).isEqualTo("xyz/" + a.getZ() + "/" + a.getX() + "/" + a.getY());
@@ -179,6 +184,13 @@ class XyzTileFeedTest {
         });
         Run run = run(100);
         assertThat(run.stats).isEqualTo(new XyzTileFeed.Stats(12, 11, 0, 1));
+        // refused for good, with what the server sent, for the dead-letter topic
+        assertThat(refused).singleElement().satisfies(r -> {
+            assertThat(r.sceneId()).isEqualTo(XyzTileFeed.tileId(all.get(0)));
+            assertThat(r.original()).isEqualTo("not a png".getBytes());
+            assertThat(r.origin()).endsWith(path(all.get(0)));
+            assertThat(r.reason()).contains("does not decode");
+        });
 
         HrefFetcher quick = new HrefFetcher(Duration.ofMillis(300), 1 << 20);
         long t0 = System.nanoTime();
@@ -208,13 +220,19 @@ class XyzTileFeedTest {
         }
     }
 
-    /** Takes every one-tile scene as the exactly-once writer would (the tile, then the ledger line). */
-    private static void drain(XyzTileFeed feed, IngestLedger ledger, List<Tile> out, Map<String, Integer> committed) {
+    /**
+     * Takes every one-tile scene as the exactly-once writer would (the tile, then the ledger line; a rejection:
+     * its dead-letter record, here kept in {@link #refused}, then the ledger line).
+     */
+    private void drain(XyzTileFeed feed, IngestLedger ledger, List<Tile> out, Map<String, Integer> committed) {
         int guard = 0;
         while (!feed.exhausted()) {
-            Optional<SceneTiles> scene = feed.nextScene();
-            if (scene.isPresent()) {
-                SceneTiles s = scene.get();
+            Optional<Scene> scene = feed.nextScene();
+            if (scene.isPresent() && scene.get() instanceof SceneRejection r) {
+                refused.add(r);
+                ledger.markRejected(r.sceneId(), r.source(), r.fingerprint(), r.reason());
+            } else if (scene.isPresent()) {
+                SceneTiles s = (SceneTiles) scene.get();
                 assertThat(s.tileCount()).isEqualTo(1);
                 Tile t = s.tiles().next();
                 assertThat(s.tiles().hasNext()).isFalse();

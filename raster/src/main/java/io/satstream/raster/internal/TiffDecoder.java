@@ -26,8 +26,9 @@ import io.satstream.schemas.GeoReference;
 
 /**
  * (Geo)TIFF through the JDK's own TIFF reader (pixel-exact on every file in shared/data, JPEG-compressed
- * COG included). Reads the first image of the file; samples are kept as stored (no alpha handling: NAIP's
- * 4th band is NIR although the file calls it alpha).
+ * COG included). Reads the first image of the file and, when there is one, GDAL's internal mask as the
+ * raster's valid mask; samples are kept as stored (no alpha handling: NAIP's 4th band is NIR although the
+ * file calls it alpha).
  */
 public final class TiffDecoder {
     /** Compression schemes the JDK reader decodes. */
@@ -35,6 +36,9 @@ public final class TiffDecoder {
     private static final Map<Integer, String> COMPRESSION_NAMES = Map.of(
             34712, "JPEG 2000", 34887, "LERC", 34925, "LZMA", 50000, "ZSTD", 50001, "WebP", 50002, "JPEG XL",
             52546, "JPEG XL");
+
+    /** A COG has one IFD per overview level and mask level; more than this is not a raster we read. */
+    private static final int MAX_IFDS_SCANNED = 64;
 
     private TiffDecoder() {}
 
@@ -76,7 +80,9 @@ public final class TiffDecoder {
                 TIFFDirectory dir = TIFFDirectory.createFromMetadata(metadata);
                 GeoReference georef = GeoTiffTags.readGeoReference(dir);
                 Double nodata = GeoTiffTags.readNodata(dir);
-                return toRaster(image, photometric, type, nodata, georef);
+                RasterImage raster = toRaster(image, photometric, type, nodata, georef);
+                byte[] mask = readInternalMask(reader, width, height, bytes.length);
+                return mask == null ? raster : raster.withValidMask(mask);
             }
         } catch (RasterDecodeException e) {
             throw e;
@@ -88,6 +94,41 @@ public final class TiffDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * GDAL's internal per-dataset mask: a later IFD with NewSubfileType "transparency mask" (bit 4) and
+     * not "reduced resolution" (bit 1), the size of the image, usually 1-bit DEFLATE. Non-zero = data.
+     * Overview masks (subfile type 5) are skipped. Returns null when the file has no mask.
+     */
+    private static byte[] readInternalMask(ImageReader reader, int width, int height, int length) throws IOException {
+        for (int i = 1; i <= MAX_IFDS_SCANNED; i++) {
+            TIFFDirectory dir;
+            try {
+                dir = TIFFDirectory.createFromMetadata(reader.getImageMetadata(i));
+            } catch (IndexOutOfBoundsException e) {
+                return null; // no more IFDs
+            }
+            int subfileType = intField(dir, BaselineTIFFTagSet.TAG_NEW_SUBFILE_TYPE, 0);
+            boolean mask = (subfileType & BaselineTIFFTagSet.NEW_SUBFILE_TYPE_TRANSPARENCY) != 0;
+            boolean reduced = (subfileType & BaselineTIFFTagSet.NEW_SUBFILE_TYPE_REDUCED_RESOLUTION) != 0;
+            if (!mask || reduced || reader.getWidth(i) != width || reader.getHeight(i) != height) {
+                continue;
+            }
+            checkCompression(dir);
+            checkDataPresent(dir, length);
+            Raster raster = reader.read(i).getRaster();
+            byte[] valid = new byte[width * height];
+            int[] row = new int[width];
+            for (int y = 0; y < height; y++) {
+                raster.getSamples(0, y, width, 1, 0, row);
+                for (int x = 0; x < width; x++) {
+                    valid[y * width + x] = (byte) (row[x] != 0 ? 1 : 0);
+                }
+            }
+            return valid;
+        }
+        return null;
     }
 
     private static ImageInputStream stream(byte[] bytes) {

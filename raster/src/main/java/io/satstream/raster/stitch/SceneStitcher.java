@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.satstream.raster.stitch.internal.SceneCanvas;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.TilePlacement;
 
 /**
@@ -16,6 +17,8 @@ import io.satstream.schemas.TilePlacement;
  * complete once its tiles have covered every pixel of it — which for a tile grid happens exactly when the
  * last window arrives, since each window of a grid with overlap below half the tile size has pixels no
  * other window covers — and is then handed out and forgotten; tiles of it that come later are refused.
+ * Where tiles overlap, each pixel takes the class of the tile in which it lies farthest from an inner tile
+ * edge among those with data there ({@link MaskValues#NO_DATA} casts no vote); see {@link SceneCanvas}.
  *
  * <p>Memory is bounded: a scene costs 3 bytes a pixel while open; a scene larger than {@code maxScenePixels},
  * or one that would take the open scenes past {@code maxOpenPixels}, is refused with a reason. Not
@@ -88,7 +91,7 @@ public final class SceneStitcher {
         return open.size();
     }
 
-    /** Hands out every scene still open, with its uncovered pixels marked, and forgets them. */
+    /** Hands out every scene still open, its uncovered pixels {@link MaskValues#NO_DATA}, and forgets them. */
     public List<StitchedScene> drainIncomplete() {
         List<StitchedScene> out = new ArrayList<>();
         open.values().forEach(c -> out.add(c.finish()));

@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Objects;
 
 import io.satstream.schemas.GeoReference;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.TilePlacement;
 
 /**
  * The class mask of one tile and where the tile was cut from its scene.
  *
- * @param mask width*height class indices, row-major, each below {@code classNames.size()}
+ * @param mask width*height values, row-major: a class index below {@code classNames.size()}, or
+ *     {@link MaskValues#NO_DATA} where the tile had no data
  * @param georef the tile's own georeference (its origin is the tile's top-left corner), or null
  */
 public record TileMask(String tileId, String sceneId, int width, int height, byte[] mask, List<String> classNames,
@@ -31,13 +33,16 @@ public record TileMask(String tileId, String sceneId, int width, int height, byt
             throw new IllegalArgumentException("tile " + tileId + ": mask of " + mask.length + " values does not fit "
                     + width + "x" + height);
         }
-        if (classNames.isEmpty() || classNames.size() > 255) {
-            throw new IllegalArgumentException("tile " + tileId + ": 1..255 classes expected, got " + classNames.size());
+        if (classNames.isEmpty() || classNames.size() > MaskValues.MAX_CLASSES) {
+            throw new IllegalArgumentException("tile " + tileId + ": 1.." + MaskValues.MAX_CLASSES
+                    + " classes expected, got " + classNames.size());
         }
         for (int i = 0; i < mask.length; i++) {
-            if ((mask[i] & 0xFF) >= classNames.size()) {
-                throw new IllegalArgumentException("tile " + tileId + ": mask value " + (mask[i] & 0xFF) + " at ("
-                        + i % width + ", " + i / width + ") is not a class index (" + classNames.size() + " classes)");
+            int value = mask[i] & 0xFF;
+            if (value >= classNames.size() && value != MaskValues.NO_DATA) {
+                throw new IllegalArgumentException("tile " + tileId + ": mask value " + value + " at (" + i % width
+                        + ", " + i / width + ") is neither a class index (" + classNames.size()
+                        + " classes) nor no-data (" + MaskValues.NO_DATA + ")");
             }
         }
     }

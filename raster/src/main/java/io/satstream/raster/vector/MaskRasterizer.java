@@ -1,5 +1,6 @@
 package io.satstream.raster.vector;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,6 +11,8 @@ import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Location;
 import org.locationtech.jts.geom.Polygonal;
 import org.locationtech.jts.geom.util.AffineTransformation;
+
+import io.satstream.schemas.MaskValues;
 
 /**
  * Burns polygons into a uint8 mask on a {@link PixelGrid} by the pixel-centre rule, as {@code gdal_rasterize}
@@ -42,9 +45,24 @@ public final class MaskRasterizer {
 
     /** @return width*height values, row-major; 0 where no shape covers a pixel centre */
     public static byte[] rasterize(List<Burn> burns, PixelGrid grid) {
+        return rasterize(burns, grid, 0);
+    }
+
+    /**
+     * @param background the value where no shape covers a pixel centre, e.g. {@link MaskValues#NO_DATA} to
+     *     rebuild a mask whose every class was vectorised
+     * @return width*height values, row-major
+     */
+    public static byte[] rasterize(List<Burn> burns, PixelGrid grid, int background) {
+        if (background < 0 || background > 255) {
+            throw new IllegalArgumentException("background value must be 0..255, got " + background);
+        }
         int w = grid.width();
         int h = grid.height();
         byte[] mask = new byte[Math.multiplyExact(w, h)];
+        if (background != 0) {
+            Arrays.fill(mask, (byte) background);
+        }
         AffineTransformation toPixel = grid.worldToPixel();
         for (Burn burn : burns) {
             Geometry shape = toPixel.transform(burn.geometry());

@@ -15,19 +15,25 @@ import org.locationtech.jts.operation.union.UnaryUnionOp;
 import org.locationtech.jts.simplify.TopologyPreservingSimplifier;
 
 import io.satstream.raster.vector.internal.RunRectangles;
+import io.satstream.schemas.MaskValues;
 
 /**
  * Turns a class mask into polygons: per class, the pixels become row-run rectangles in pixel space, their
  * union (JTS) gives one polygon per connected region with its holes, and the geotransform maps them into
  * the grid's CRS. Pixels touching only at a corner are separate regions.
  *
+ * <p>{@link MaskValues#NO_DATA} pixels are never vectorised, whatever the settings: they are holes in the
+ * data, not a class.
+ *
  * <p>Without simplification the polygons cover exactly the class's pixels, so rasterising them back with
- * {@link MaskRasterizer} gives the same mask; collinear vertices along pixel edges are always dropped.
+ * {@link MaskRasterizer} gives the same mask (onto a background of the skipped value, e.g. no-data when
+ * nothing else is skipped); collinear vertices along pixel edges are always dropped.
  */
 public final class MaskVectorizer {
 
     /**
-     * @param skipClasses class values not turned into polygons (typically the background)
+     * @param skipClasses class values not turned into polygons (typically the background);
+     *     {@link MaskValues#NO_DATA} is skipped whether listed or not
      * @param simplifyTolerance Douglas-Peucker tolerance in pixels (topology kept); 0 only drops collinear
      *     vertices and keeps the exact pixel outline
      * @param minPixels regions covering fewer pixels are dropped (speckle)
@@ -67,6 +73,7 @@ public final class MaskVectorizer {
         for (int v = 0; v < 256; v++) {
             include[v] = !settings.skipClasses().contains(v);
         }
+        include[MaskValues.NO_DATA] = false;
         GeometryFactory gf = new GeometryFactory();
         List<Polygon>[] rectangles = RunRectangles.cover(mask, w, h, include, gf);
         AffineTransformation toWorld = grid.pixelToWorld();

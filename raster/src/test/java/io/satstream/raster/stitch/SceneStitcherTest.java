@@ -3,14 +3,19 @@ package io.satstream.raster.stitch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import java.util.List;
+
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
 import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
 import io.satstream.schemas.GeoReference;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.TilePlacement;
 
 class SceneStitcherTest {
@@ -89,14 +94,92 @@ class SceneStitcherTest {
         assertThat(a.complete()).isFalse();
         assertThat(a.uncoveredPixels()).isEqualTo(256 - 100);
         assertThat(a.mask()[0]).isEqualTo((byte) 1);
-        assertThat(a.mask()[15]).isEqualTo((byte) a.uncoveredValue());
+        assertThat(a.noDataPixels()).isEqualTo(256 - 100);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                assertThat(a.mask()[y * 16 + x] & 0xFF).as("(%d,%d)", x, y)
+                        .isEqualTo(x < 10 && y < 10 ? 1 : MaskValues.NO_DATA);
+            }
+        }
         assertThat(left.get(1).georef()).isNull();
-        // The GeoTIFF says which value is "no tile here"; the PNG names it.
+        // The GeoTIFF declares the no-data value as GDAL nodata; the PNG shows those pixels as holes.
         RasterImage decoded = new RasterDecoder().decode(a.geoTiff());
-        assertThat(decoded.nodata()).isEqualTo(2.0);
+        assertThat(decoded.nodata()).isEqualTo(255.0);
         assertThat(decoded.georef().getGeoTransform()).isEqualTo(SCENE_GT);
-        assertThat(a.png()).isNotEmpty();
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(a.png()));
+        assertThat(png.getRGB(0, 0) >>> 24).isEqualTo(255);
+        assertThat(png.getRGB(15, 0) >>> 24).isZero();
         assertThat(stitcher.openScenes()).isZero();
+    }
+
+    /** A 10x10 tile in column {@code col} of a 16x10 scene (one row of two tiles, overlap 4: x 6..9). */
+    private static TileMask stripTile(int col, byte[] mask) {
+        TilePlacement placement = TilePlacement.newBuilder().setRow(0).setCol(col).setXOffset(col * 6).setYOffset(0)
+                .setSceneWidth(16).setSceneHeight(10).setOverlap(4).build();
+        return new TileMask("n/c" + col, "n", 10, 10, mask, CLASSES, null, placement);
+    }
+
+    @Test
+    void aTilesNoDataCastsNoVoteSoAnotherTilesClassFillsTheOverlap() {
+        byte none = (byte) MaskValues.NO_DATA;
+        byte[] left = new byte[100]; // class 0
+        byte[] right = new byte[100];
+        Arrays.fill(right, (byte) 1);
+        for (int y = 0; y < 10; y++) {
+            left[y * 10 + 6] = none; // scene x 6, 7: where the left tile would win by distance
+            left[y * 10 + 7] = none;
+            right[y * 10 + 2] = none; // scene x 8, 9: where the right tile would win
+            right[y * 10 + 3] = none;
+            left[y * 10 + 2] = none; // scene x 2: only the left tile covers it
+        }
+        for (int x = 6; x < 10; x++) {
+            left[9 * 10 + x] = none; // bottom row of the overlap: neither tile has data
+            right[9 * 10 + x - 6] = none;
+        }
+
+        StitchedScene leftFirst = stitchStrip(stripTile(0, left), stripTile(1, right));
+        StitchedScene rightFirst = stitchStrip(stripTile(1, right), stripTile(0, left));
+
+        for (StitchedScene scene : List.of(leftFirst, rightFirst)) {
+            for (int y = 0; y < 10; y++) {
+                for (int x = 0; x < 16; x++) {
+                    int expected;
+                    if (x == 2 || (y == 9 && x >= 6 && x < 10)) {
+                        expected = MaskValues.NO_DATA;
+                    } else if (x < 6) {
+                        expected = 0;
+                    } else if (x < 8) {
+                        expected = 1; // the left tile has no data here: the right tile's class, though nearer its edge
+                    } else if (x < 10) {
+                        expected = 0; // and the other way round
+                    } else {
+                        expected = 1;
+                    }
+                    assertThat(scene.mask()[y * 16 + x] & 0xFF).as("(%d,%d)", x, y).isEqualTo(expected);
+                }
+            }
+            assertThat(scene.complete()).isTrue();
+            assertThat(scene.uncoveredPixels()).isZero();
+            assertThat(scene.noDataPixels()).isEqualTo(10 + 4);
+        }
+    }
+
+    @Test
+    void aSceneCoveredOnlyByNoDataCompletesAsNoData() {
+        byte[] none = new byte[100];
+        Arrays.fill(none, (byte) MaskValues.NO_DATA);
+        StitchedScene scene = stitchStrip(stripTile(0, none), stripTile(1, none));
+        assertThat(scene.complete()).isTrue();
+        assertThat(scene.noDataPixels()).isEqualTo(160);
+        for (byte v : scene.mask()) {
+            assertThat(v & 0xFF).isEqualTo(MaskValues.NO_DATA);
+        }
+    }
+
+    private static StitchedScene stitchStrip(TileMask first, TileMask second) {
+        SceneStitcher stitcher = new SceneStitcher();
+        assertThat(stitcher.add(first)).isEmpty();
+        return stitcher.add(second).orElseThrow();
     }
 
     @Test
@@ -145,7 +228,11 @@ class SceneStitcherTest {
         byte[] bad = t.mask().clone();
         bad[42] = 7;
         assertThatThrownBy(() -> new TileMask(t.tileId(), "s", 10, 10, bad, CLASSES, null, t.placement()))
-                .hasMessageContaining("mask value 7 at (2, 4)");
+                .hasMessage("tile s/r0c0: mask value 7 at (2, 4) is neither a class index (2 classes) nor no-data (255)");
+        byte[] noData = t.mask().clone();
+        noData[42] = (byte) MaskValues.NO_DATA;
+        assertThat(new TileMask(t.tileId(), "s", 10, 10, noData, CLASSES, null, t.placement()).mask()[42])
+                .isEqualTo((byte) MaskValues.NO_DATA);
         assertThatThrownBy(() -> new TileMask(t.tileId(), null, 10, 10, t.mask(), CLASSES, null, t.placement()))
                 .hasMessageContaining("no scene id");
     }

@@ -1,7 +1,11 @@
 package io.satstream.raster.stitch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -24,6 +30,7 @@ import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
 import io.satstream.raster.stitch.SceneCutter.LastWindow;
 import io.satstream.raster.stitch.SceneCutter.Window;
+import io.satstream.schemas.MaskValues;
 
 /**
  * Acceptance: real GeoTIFF scenes cut into overlapping tiles, segmented per tile by an exactly
@@ -120,6 +127,112 @@ class SceneStitchingRealDataTest {
         assertThat(actual.at("/stac/proj:epsg").asInt()).isEqualTo(scene.georef().getEpsg());
         assertThat(doubles(actual.get("geoTransform"))).containsExactly(doubles(expected.get("geoTransform")));
         assertThat(actual.at("/bands/0/type").asText()).isEqualTo("Byte");
+    }
+
+    static Stream<Arguments> collarTilings() {
+        return Stream.of(Arguments.of(256, 32, LastWindow.PADDED_PAST_EDGE),
+                Arguments.of(200, 8, LastWindow.SHIFTED_INSIDE));
+    }
+
+    /**
+     * The Landsat scene's black collar (nodata 0 in every band) is no-data in each tile's mask and in the
+     * padding past the scene edge, as the pipeline marks it. Stitched, the collar is exactly the no-data
+     * pixels, the rest still equals whole-scene inference, and GDAL and PNG viewers see the collar as holes.
+     */
+    @ParameterizedTest(name = "RGB.byte.tif tile {0} overlap {1} {2}")
+    @MethodSource("collarTilings")
+    void theNodataCollarComesOutAsNoDataAndTheRestAsWholeSceneInference(int tile, int overlap, LastWindow last)
+            throws Exception {
+        Path source = SharedDataDir.root().resolve("rasterio-landsat-rgb/RGB.byte.tif");
+        RasterImage scene = new RasterDecoder().decode(Files.readAllBytes(source));
+        assertThat(scene.nodata()).isEqualTo(0.0);
+        int w = scene.width();
+        int h = scene.height();
+        boolean[] collar = new boolean[w * h];
+        long collarPixels = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean none = true;
+                for (int b = 0; b < scene.bandCount() && none; b++) {
+                    none = scene.sample(b, x, y) == 0;
+                }
+                collar[y * w + x] = none;
+                collarPixels += none ? 1 : 0;
+            }
+        }
+        assertThat(collarPixels).isGreaterThan((long) w * h / 10);
+        double[] values = SceneCutter.bandSum(scene);
+        double mean = Arrays.stream(values).average().orElseThrow();
+        double box = Math.pow(2 * RADIUS + 1, 2);
+        double low = 0.7 * mean * box;
+        double high = 1.3 * mean * box;
+        byte[] whole = SceneCutter.boxClassifier(values, w, h, RADIUS, low, high);
+        for (int i = 0; i < whole.length; i++) {
+            whole[i] = collar[i] ? (byte) MaskValues.NO_DATA : whole[i];
+        }
+
+        List<Window> windows = SceneCutter.windows(w, h, tile, overlap, last);
+        List<TileMask> tiles = new ArrayList<>();
+        for (Window win : windows) {
+            byte[] mask = SceneCutter.boxClassifier(SceneCutter.cut(values, w, h, win, tile), tile, tile, RADIUS,
+                    low, high);
+            for (int y = 0; y < tile; y++) {
+                for (int x = 0; x < tile; x++) {
+                    int sx = win.x() + x;
+                    int sy = win.y() + y;
+                    if (sx >= w || sy >= h || collar[sy * w + sx]) {
+                        mask[y * tile + x] = (byte) MaskValues.NO_DATA;
+                    }
+                }
+            }
+            tiles.add(new TileMask("scene/r" + win.row() + "c" + win.col(), "scene", tile, tile, mask, CLASSES,
+                    SceneCutter.tileGeoref(scene.georef(), win), SceneCutter.placement(win, w, h, overlap)));
+        }
+
+        StitchedScene stitched = stitch(tiles);
+        List<TileMask> shuffled = new ArrayList<>(tiles);
+        Collections.shuffle(shuffled, new Random(7));
+        assertThat(stitch(shuffled).mask()).isEqualTo(stitched.mask());
+        assertThat(stitched.complete()).isTrue();
+        assertThat(stitched.noDataPixels()).isEqualTo(collarPixels);
+
+        int margin = overlap / 2;
+        long innerDiff = 0;
+        long dataSum = 0;
+        int maxClass = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                int value = stitched.mask()[i] & 0xFF;
+                assertThat(value == MaskValues.NO_DATA).as("no-data at (%d,%d)", x, y).isEqualTo(collar[i]);
+                if (x >= margin && y >= margin && x < w - margin && y < h - margin) {
+                    innerDiff += stitched.mask()[i] != whole[i] ? 1 : 0;
+                }
+                if (!collar[i]) {
+                    dataSum += value;
+                    maxClass = Math.max(maxClass, value);
+                }
+            }
+        }
+        assertThat(innerDiff).isZero();
+
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(stitched.png()));
+        long transparent = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                transparent += (png.getRGB(x, y) >>> 24) == 0 ? 1 : 0;
+            }
+        }
+        assertThat(transparent).isEqualTo(collarPixels);
+
+        Path tif = Files.write(tmp.resolve("collar.tif"), stitched.geoTiff());
+        assumeTrue(Gdalinfo.available(), "gdalinfo not installed");
+        JsonNode info = Gdalinfo.jsonWithStats(tif);
+        assertThat(info.at("/bands/0/noDataValue").asDouble()).isEqualTo(255.0);
+        // GDAL's statistics leave the collar out: counted, it would make the maximum 255
+        assertThat(info.at("/bands/0/maximum").asDouble()).isEqualTo(maxClass);
+        assertThat(info.at("/bands/0/mean").asDouble())
+                .isCloseTo((double) dataSum / ((long) w * h - collarPixels), within(5e-4));
     }
 
     private static StitchedScene stitch(List<TileMask> tiles) {

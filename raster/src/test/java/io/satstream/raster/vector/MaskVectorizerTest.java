@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.locationtech.jts.geom.Polygon;
 
+import io.satstream.schemas.MaskValues;
+
 class MaskVectorizerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PixelGrid UTM = new PixelGrid(8, 6, List.of(500000.0, 2.0, 0.0, 4000000.0, 0.0, -2.0));
@@ -60,6 +62,54 @@ class MaskVectorizerTest {
         assertThatThrownBy(() -> new MaskVectorizer.Settings(Set.of(), -1, 0)).hasMessageContaining("tolerance");
         assertThatThrownBy(() -> MaskVectorizer.vectorize(new byte[3], UTM, MaskVectorizer.Settings.exceptBackground()))
                 .hasMessageContaining("needs 48");
+    }
+
+    /** {@link #MASK} with a no-data block over its bottom-right corner and one no-data pixel inside the ring. */
+    private static byte[] maskWithNoData() {
+        byte[] mask = MASK.clone();
+        for (int y = 3; y < 6; y++) {
+            for (int x = 5; x < 8; x++) {
+                mask[y * 8 + x] = (byte) MaskValues.NO_DATA;
+            }
+        }
+        mask[2 * 8 + 2] = (byte) MaskValues.NO_DATA;
+        return mask;
+    }
+
+    @Test
+    void noDataIsNeverVectorisedEvenWhenNothingIsSkipped() {
+        byte[] mask = maskWithNoData();
+        List<ClassPolygon> out = MaskVectorizer.vectorize(mask, UTM, new MaskVectorizer.Settings(Set.of(), 0, 0));
+
+        assertThat(out).extracting(ClassPolygon::classIndex).doesNotContain(MaskValues.NO_DATA).contains(0, 1, 2);
+        assertThat(out.stream().mapToLong(ClassPolygon::pixels).sum()).isEqualTo(48 - 10);
+        // every class was vectorised, so burning them onto a no-data background gives the mask back exactly
+        List<MaskRasterizer.Burn> burns = out.stream().map(p -> new MaskRasterizer.Burn(p.polygon(), p.classIndex()))
+                .toList();
+        assertThat(MaskRasterizer.rasterize(burns, UTM, MaskValues.NO_DATA)).isEqualTo(mask);
+        // listing it among the skipped classes changes nothing
+        assertThat(MaskVectorizer.vectorize(mask, UTM, new MaskVectorizer.Settings(Set.of(MaskValues.NO_DATA), 0, 0)))
+                .isEqualTo(out);
+    }
+
+    @Test
+    void withTheBackgroundSkippedNoDataFallsBackToTheBackgroundOnTheWayBack() {
+        byte[] mask = maskWithNoData();
+        List<ClassPolygon> out = MaskVectorizer.vectorize(mask, UTM, MaskVectorizer.Settings.exceptBackground());
+        assertThat(out).extracting(ClassPolygon::classIndex).containsExactly(1, 2, 2, 2);
+        // the ring is unchanged: its one hole holds background and no-data alike
+        assertThat(out.get(0).polygon().getNumInteriorRing()).isEqualTo(1);
+        assertThat(out.get(0).pixels()).isEqualTo(12);
+        byte[] expected = mask.clone();
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (expected[i] & 0xFF) == MaskValues.NO_DATA ? 0 : expected[i];
+        }
+        assertThat(MaskRasterizer.rasterize(out.stream().map(p -> new MaskRasterizer.Burn(p.polygon(),
+                p.classIndex())).toList(), UTM)).isEqualTo(expected);
+        assertThatThrownBy(() -> new ClassPolygon(MaskValues.NO_DATA, out.get(0).polygon(), 1))
+                .hasMessage("class index must be 0..254 (255 marks no data), got 255");
+        assertThatThrownBy(() -> MaskRasterizer.rasterize(List.of(), UTM, 256))
+                .hasMessage("background value must be 0..255, got 256");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.satstream.raster.vector.ClassPolygon;
 import io.satstream.raster.vector.GeoJsonFeatures;
 import io.satstream.raster.vector.MaskVectorizer;
 import io.satstream.raster.vector.PixelGrid;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.TilePlacement;
 
@@ -77,6 +78,8 @@ final class SegmentationFeatures {
         PixelGrid grid = new PixelGrid(wIn, hIn, tileGrid.geoTransform());
         List<String> classes = s.getClassNames();
         Set<Integer> skip = new HashSet<>();
+        // No-data pixels are no class: never a feature, whatever the vectoriser's own defaults.
+        skip.add(MaskValues.NO_DATA);
         for (int i = 0; i < classes.size(); i++) {
             if (skipClassNames.contains(classes.get(i).toLowerCase(Locale.ROOT))) {
                 skip.add(i);

@@ -23,10 +23,11 @@ import io.satstream.schemas.Segmentation;
  *
  * <p>Decisions: classes named in {@code skipClassNames} (default "background") are not vectorised; a tile
  * with nothing else still gets a record with no features, so readers know it was processed. Padding past
- * the scene edge is cut off first. A tile without georeference (no EPSG + geotransform, no XYZ address) gets
- * no record — GeoJSON coordinates are longitude/latitude and pixel coordinates would pass for them — and
- * neither does one whose CRS proj4j cannot reproject; both are counted ({@code featuresSkipped}) and logged
- * at debug level (a feed without georeference would otherwise flood the log).
+ * the scene edge is cut off first, and pixels without data ({@code MaskValues.NO_DATA}) never become a
+ * feature. A tile without georeference (no EPSG + geotransform, no XYZ address) gets no record — GeoJSON
+ * coordinates are longitude/latitude and pixel coordinates would pass for them — and neither does one whose
+ * CRS proj4j cannot reproject; both are counted ({@code featuresSkipped}) and logged at debug level (a feed
+ * without georeference would otherwise flood the log).
  */
 public final class VectorizeFunction extends RichFlatMapFunction<SegmentationRecord, FeatureRecord> {
     private static final long serialVersionUID = 1L;

@@ -7,6 +7,8 @@ import io.satstream.models.InputSpec;
 import io.satstream.models.MaskDecoder;
 import io.satstream.models.MaskResult;
 import io.satstream.models.SampleType;
+import io.satstream.raster.ValidPixels;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Tile;
 import io.satstream.schemas.Timings;
@@ -20,7 +22,8 @@ import java.util.Locale;
 /**
  * Runs one batch of same-sized tiles through a {@link ServingModel}: normalise into one NCHW buffer
  * (padding each side up to the model's size multiple by edge replication), infer, crop, and turn
- * logits into {@link Segmentation}s. Knows nothing of Flink.
+ * logits into {@link Segmentation}s. Pixels a tile has no data for get {@link MaskValues#NO_DATA} in its mask
+ * and count in no class. Knows nothing of Flink.
  */
 public final class BatchSegmenter {
 
@@ -47,22 +50,39 @@ public final class BatchSegmenter {
         return ((long) tile.getWidth() << 32) | (tile.getHeight() & 0xFFFFFFFFL);
     }
 
-    /** Logits of one batch, with what post-processing needs to cut and describe each tile. */
-    public record InferredBatch(ServingModel model, List<Tile> tiles, float[] logits, int paddedWidth,
-            int paddedHeight, long inferenceMicros) {}
+    /**
+     * Logits of one batch, with what post-processing needs to cut and describe each tile.
+     *
+     * @param valid per tile, its pixel validity in the tile's own (unpadded) frame, or null when all pixels have
+     *     data
+     */
+    public record InferredBatch(ServingModel model, List<Tile> tiles, List<byte[]> valid, float[] logits,
+            int paddedWidth, int paddedHeight, long inferenceMicros) {}
 
     /**
-     * Segments tiles that all have the same width and height: {@link #infer} then {@link #postprocess}.
+     * Segments tiles that all have the same width and height: {@link #infer} then {@link #postprocess}, with
+     * each tile's validity taken from {@link ValidPixels#of(Tile)}.
      *
      * @param decodeMicros per tile, for the timings
      */
     public static List<Segmentation> segment(ServingModel model, List<Tile> tiles, long[] decodeMicros) {
-        return postprocess(infer(model, tiles), decodeMicros);
+        List<byte[]> valid = new ArrayList<>(tiles.size());
+        for (Tile t : tiles) {
+            valid.add(ValidPixels.of(t));
+        }
+        return postprocess(infer(model, tiles, valid), decodeMicros);
     }
 
-    /** Normalises the tiles into one NCHW buffer and runs the model: the part that needs the runtime. */
-    public static InferredBatch infer(ServingModel model, List<Tile> tiles) {
+    /**
+     * Normalises the tiles into one NCHW buffer and runs the model: the part that needs the runtime.
+     *
+     * @param valid per tile, as from {@link ValidPixels#of(Tile)} (null entries: every pixel has data)
+     */
+    public static InferredBatch infer(ServingModel model, List<Tile> tiles, List<byte[]> valid) {
         int n = tiles.size();
+        if (valid.size() != n) {
+            throw new IllegalArgumentException("validity given for " + valid.size() + " of " + n + " tiles");
+        }
         Tile first = tiles.get(0);
         int w = first.getWidth();
         int h = first.getHeight();
@@ -76,6 +96,11 @@ public final class BatchSegmenter {
         float[] scratch = (pw != w || ph != h) ? new float[c * w * h] : null;
         for (int i = 0; i < n; i++) {
             Tile t = tiles.get(i);
+            byte[] v = valid.get(i);
+            if (v != null && v.length != w * h) {
+                throw new IllegalArgumentException("validity of tile " + t.getTileId() + " has " + v.length
+                        + " values, expected " + (w * h) + " for " + w + "x" + h);
+            }
             byte[] pixels = bytesOf(t.getPixels());
             SampleType type = SampleType.valueOf(t.getDataType().name());
             if (scratch == null) {
@@ -87,7 +112,9 @@ public final class BatchSegmenter {
         }
         long t0 = System.nanoTime();
         float[] logits = model.runtime().infer(input, n, c, ph, pw);
-        return new InferredBatch(model, tiles, logits, pw, ph, (System.nanoTime() - t0) / 1_000);
+        // An ArrayList copy: the caller's list may hold nulls, which List.copyOf refuses.
+        return new InferredBatch(model, tiles, new ArrayList<>(valid), logits, pw, ph,
+                (System.nanoTime() - t0) / 1_000);
     }
 
     /** Turns a batch's logits into {@link Segmentation}s: argmax, confidence, counts, georeference, timings. */
@@ -110,7 +137,9 @@ public final class BatchSegmenter {
                 tileLogits = crop(batch.logits(), i, k, pw, ph, w, h);
                 index = 0;
             }
-            MaskResult mask = MaskDecoder.decode(tileLogits, index, k, h, w);
+            // The validity is in the tile's own frame, which is the cropped logits' frame too.
+            MaskResult mask = MaskDecoder.decode(tileLogits, index, k, h, w, batch.valid().get(i));
+            boolean anyNoData = mask.pixelsWithData() < (long) w * h;
             out.add(Segmentation.newBuilder()
                     .setTileId(t.getTileId())
                     .setSceneId(t.getSceneId())
@@ -124,6 +153,7 @@ public final class BatchSegmenter {
                     .setMask(ByteBuffer.wrap(mask.mask()))
                     .setClassPixelCounts(toList(mask.classCounts()))
                     .setMeanConfidence(mask.meanConfidence())
+                    .setNodata(anyNoData ? MaskValues.NO_DATA : null)
                     .setGeoref(t.getGeoref())
                     .setPlacement(t.getPlacement())
                     .setTimings(Timings.newBuilder()

@@ -184,7 +184,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         timerFor = Long.MIN_VALUE;
         BatchSegmenter.InferredBatch inferred;
         try {
-            inferred = BatchSegmenter.infer(model, tilesOf(batch));
+            inferred = BatchSegmenter.infer(model, tilesOf(batch), validOf(batch));
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
                 reject(batch.get(0), e);
@@ -207,6 +207,14 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
             tiles.add(t.tile(tileCodec));
         }
         return tiles;
+    }
+
+    private static List<byte[]> validOf(List<DecodedTile> batch) {
+        List<byte[]> valid = new ArrayList<>(batch.size());
+        for (DecodedTile t : batch) {
+            valid.add(t.valid);
+        }
+        return valid;
     }
 
     private void reject(DecodedTile tile, RuntimeException e) {

@@ -5,6 +5,7 @@ import io.satstream.modelstore.ModelStore;
 import io.satstream.models.InferenceRuntime;
 import io.satstream.models.InferenceRuntimes;
 import io.satstream.models.InputSpec;
+import io.satstream.models.MaskDecoder;
 import io.satstream.models.RuntimeOptions;
 import io.satstream.schemas.ModelRef;
 
@@ -49,6 +50,14 @@ public final class ServingModel implements AutoCloseable {
             runtime.close();
             throw new IllegalStateException("model " + modelName + "@" + version + " outputs " + n
                     + " classes but its manifest names " + loaded.manifest().classNames().size());
+        }
+        try {
+            MaskDecoder.checkClassCount(runtime.numClasses());
+        } catch (IllegalArgumentException e) {
+            // Refused at load, not per tile: every tile would fail post-processing and restart the job.
+            runtime.close();
+            throw new IllegalStateException("model " + modelName + "@" + version + " cannot be served: "
+                    + e.getMessage(), e);
         }
         return new ServingModel(new ModelRef(modelName, version), spec, loaded.manifest().classNames(), runtime,
                 sizeMultiple(loaded.manifest().network()));

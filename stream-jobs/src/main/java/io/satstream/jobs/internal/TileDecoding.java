@@ -10,6 +10,7 @@ import io.satstream.raster.ImageFormat;
 import io.satstream.raster.RasterDecodeException;
 import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
+import io.satstream.raster.ValidPixels;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.AvroDecodingException;
 import io.satstream.schemas.DataType;
@@ -79,8 +80,16 @@ public final class TileDecoding {
             tileAvro = codec.encode(tile);
         }
         validate(tile);
+        // Once per tile, here: which pixels inference must answer with "no data" (nodata in every band, outside
+        // the internal mask, padding past the scene edge).
+        byte[] valid;
+        try {
+            valid = ValidPixels.of(tile);
+        } catch (IllegalArgumentException e) {
+            throw new TileRejectedException(STAGE_VALIDATE, "cannot tell which pixels hold data: " + e.getMessage(), e);
+        }
         long micros = (System.nanoTime() - t0) / 1_000;
-        return new DecodedTile(tile.getTileId(), raw.key, value, tileAvro, tile, micros);
+        return new DecodedTile(tile.getTileId(), raw.key, value, tileAvro, tile, valid, micros);
     }
 
     private static Tile fromImage(String tileId, RawTileRecord raw, ImageFormat format, RasterImage image) {
@@ -95,6 +104,7 @@ public final class TileDecoding {
                 .setDataType(image.dataType())
                 .setPixels(java.nio.ByteBuffer.wrap(image.pixels()))
                 .setNodata(image.nodata())
+                .setValidMask(image.validMask() == null ? null : java.nio.ByteBuffer.wrap(image.validMask()))
                 .setGeoref(image.georef())
                 .setAttributes(new HashMap<>())
                 .build();
@@ -126,6 +136,10 @@ public final class TileDecoding {
         }
         if (tile.getLabelMask() != null && tile.getLabelMask().remaining() != (long) w * h) {
             throw new TileRejectedException(STAGE_VALIDATE, "label mask has " + tile.getLabelMask().remaining()
+                    + " bytes, expected " + ((long) w * h));
+        }
+        if (tile.getValidMask() != null && tile.getValidMask().remaining() != (long) w * h) {
+            throw new TileRejectedException(STAGE_VALIDATE, "valid mask has " + tile.getValidMask().remaining()
                     + " bytes, expected " + ((long) w * h));
         }
         if (tile.getGeoref() != null && tile.getGeoref().getGeoTransform() != null

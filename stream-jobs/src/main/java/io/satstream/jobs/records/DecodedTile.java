@@ -6,9 +6,11 @@ import io.satstream.schemas.Tile;
 /**
  * A tile that decoded and passed structural validation, on its way to inference.
  *
- * <p>What Flink serializes (state, network) is the single-object-encoded {@link Tile} plus the original
- * record bytes for a later rejection. The decoded {@link Tile} object rides along in a transient field
- * so chained operators (object reuse on) do not decode twice; after a restore it is decoded again.
+ * <p>What Flink serializes (state, network) is the single-object-encoded {@link Tile}, the pixel validity
+ * and the original record bytes for a later rejection, as a Flink POJO (public fields, no-arg constructor:
+ * Flink's POJO serializer, whose snapshot records the fields, so a field added later still restores). The
+ * decoded {@link Tile} object rides along in a transient field so chained operators (object reuse on) do not
+ * decode twice; after a restore it is decoded again.
  */
 public class DecodedTile {
     /** Key of the output records: the original key, or a generated id for a keyless raw image. */
@@ -19,18 +21,25 @@ public class DecodedTile {
     public byte[] originalValue;
     /** The tile in Avro single-object encoding. */
     public byte[] tileAvro;
+    /**
+     * One byte per pixel, row-major, 0 where the tile has no data (see {@code ValidPixels}); null when every
+     * pixel has data. Computed once at decoding.
+     */
+    public byte[] valid;
     public long decodeMicros;
 
     private transient Tile tile;
 
     public DecodedTile() {}
 
-    public DecodedTile(String tileId, byte[] originalKey, byte[] originalValue, byte[] tileAvro, Tile tile, long decodeMicros) {
+    public DecodedTile(String tileId, byte[] originalKey, byte[] originalValue, byte[] tileAvro, Tile tile, byte[] valid,
+            long decodeMicros) {
         this.tileId = tileId;
         this.originalKey = originalKey;
         this.originalValue = originalValue;
         this.tileAvro = tileAvro;
         this.tile = tile;
+        this.valid = valid;
         this.decodeMicros = decodeMicros;
     }
 

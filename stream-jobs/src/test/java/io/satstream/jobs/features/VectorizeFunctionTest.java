@@ -22,6 +22,7 @@ import io.satstream.jobs.records.SegmentationRecord;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.GeoReference;
 import io.satstream.schemas.Headers;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.TilePlacement;
 import io.satstream.schemas.Timings;
@@ -122,6 +123,31 @@ class VectorizeFunctionTest {
         assertThat(features.convert(segmentation("plain", null, null), null).skipped()).isEqualTo("not georeferenced");
         GeoReference unknown = GeoReference.newBuilder(UTM).setEpsg(999_999).build();
         assertThat(features.convert(segmentation("odd", unknown, null), null).skipped()).contains("EPSG:999999");
+    }
+
+    @Test
+    void noDataPixelsNeverBecomeAFeatureEvenWithNothingSkipped() throws Exception {
+        // Column 0 (background in the fixture) had no data.
+        Segmentation s = segmentation("scene/r000c000", UTM, null);
+        byte[] mask = new byte[64];
+        s.getMask().duplicate().get(mask);
+        for (int y = 0; y < 8; y++) {
+            mask[y * 8] = (byte) MaskValues.NO_DATA;
+        }
+        Segmentation withNoData = Segmentation.newBuilder(s).setMask(ByteBuffer.wrap(mask))
+                .setNodata(MaskValues.NO_DATA).build();
+        SegmentationFeatures.Result r = new SegmentationFeatures(Set.of(), 0, 0).convert(withNoData, "unet@3");
+        assertThat(r.skipped()).isNull();
+        JsonNode features = JSON.readTree(r.geoJson()).get("features");
+        List<String> classes = new ArrayList<>();
+        long pixels = 0;
+        for (JsonNode f : features) {
+            assertThat(f.at("/properties/classIndex").asInt()).isLessThan(CLASSES.size());
+            classes.add(f.at("/properties/class").asText());
+            pixels += f.at("/properties/pixels").asLong();
+        }
+        assertThat(classes).containsExactly("background", "building", "water");
+        assertThat(pixels).as("every pixel but the 8 without data").isEqualTo(56);
     }
 
     @Test

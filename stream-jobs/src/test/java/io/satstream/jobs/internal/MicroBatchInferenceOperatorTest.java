@@ -7,6 +7,7 @@ import io.satstream.jobs.TestTiles;
 import io.satstream.jobs.records.DecodedTile;
 import io.satstream.jobs.records.RejectedRecord;
 import io.satstream.jobs.records.SegmentationRecord;
+import io.satstream.raster.ValidPixels;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Tile;
@@ -41,7 +42,7 @@ class MicroBatchInferenceOperatorTest {
 
     private static DecodedTile decoded(Tile tile) {
         byte[] bytes = AvroCodec.tile().encode(tile);
-        return new DecodedTile(tile.getTileId(), tile.getTileId().getBytes(), bytes, bytes, tile, 10);
+        return new DecodedTile(tile.getTileId(), tile.getTileId().getBytes(), bytes, bytes, tile, ValidPixels.of(tile), 10);
     }
 
     private static List<String> ids(OneInputStreamOperatorTestHarness<DecodedTile, SegmentationRecord> h) {
@@ -121,6 +122,45 @@ class MicroBatchInferenceOperatorTest {
             h.prepareSnapshotPreBarrier(2);
             assertThat(ids(h)).containsExactly("x0", "x1", "x2", "x3");
             h.snapshot(2, 2);
+        }
+    }
+
+    @Test
+    void aBufferedTileKeepsItsValidityAcrossRestore() throws Exception {
+        // The validity travels in DecodedTile (computed once at decoding), not recomputed from the tile: this
+        // tile alone has data everywhere, so any 255 in the output came through operator state.
+        int side = 32;
+        Tile tile = TestTiles.rgb("v", side, side, 21);
+        byte[] valid = new byte[side * side];
+        for (int p = 0; p < valid.length; p++) {
+            valid[p] = (byte) ((p / side) % 3 == 0 ? 0 : 1); // every third row has no data
+        }
+        byte[] bytes = AvroCodec.tile().encode(tile);
+        OperatorSubtaskState snapshot;
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+            h.open();
+            h.processElement(new DecodedTile("v", "v".getBytes(), bytes, bytes, tile, valid, 10), 0);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.endInput();
+            assertThat(ids(h)).containsExactly("v");
+            Segmentation s = AvroCodec.segmentation().decode(h.extractOutputValues().get(0).value);
+            byte[] mask = new byte[s.getMask().remaining()];
+            s.getMask().duplicate().get(mask);
+            long withData = 0;
+            for (int p = 0; p < mask.length; p++) {
+                if (valid[p] == 0) {
+                    assertThat(mask[p] & 0xFF).as("pixel %d", p).isEqualTo(255);
+                } else {
+                    assertThat(mask[p] & 0xFF).as("pixel %d", p).isLessThan(TestModelStore.CLASSES.size());
+                    withData++;
+                }
+            }
+            assertThat(s.getNodata()).isEqualTo(255);
+            assertThat(s.getClassPixelCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(withData);
         }
     }
 }

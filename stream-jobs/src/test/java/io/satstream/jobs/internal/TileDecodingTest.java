@@ -2,11 +2,14 @@ package io.satstream.jobs.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.satstream.jobs.TestTiles;
 import io.satstream.jobs.TileRejectedException;
 import io.satstream.jobs.records.DecodedTile;
 import io.satstream.jobs.records.RawTileRecord;
+import io.satstream.raster.RasterDecoder;
+import io.satstream.raster.RasterImage;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.DataType;
 import io.satstream.schemas.Tile;
@@ -15,10 +18,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TileDecodingTest {
     private final TileDecoding decoding = new TileDecoding(16L * 1024 * 1024);
@@ -56,6 +62,103 @@ class TileDecodingTest {
     void keylessRawImageGetsAnIdFromItsOffset() throws Exception {
         Path jpg = TestTiles.sharedData().resolve("dubai-aerial-semseg/Tile 2/images/image_part_001.jpg");
         assertThat(decoding.decode(raw(null, Files.readAllBytes(jpg))).tileId).isEqualTo("raw-tiles-0-42");
+    }
+
+    @Test
+    void avroTileValidityIsComputedOnceFromNodataMaskAndPlacement() {
+        Tile plain = TestTiles.rgb("all-data", 16, 8, 4);
+        assertThat(decoding.decode(raw("all-data", AvroCodec.tile().encode(plain))).valid)
+                .as("every pixel has data: no array").isNull();
+
+        // Past the scene's right edge at x = 12, and no data in the internal mask at pixel 0.
+        byte[] validMask = new byte[16 * 8];
+        Arrays.fill(validMask, (byte) 1);
+        validMask[0] = 0;
+        Tile edge = Tile.newBuilder(TestTiles.rgb("edge", 16, 8, 4))
+                .setValidMask(ByteBuffer.wrap(validMask))
+                .setPlacement(io.satstream.schemas.TilePlacement.newBuilder().setRow(0).setCol(3).setXOffset(48)
+                        .setYOffset(0).setSceneWidth(60).setSceneHeight(8).setOverlap(0).build())
+                .build();
+        byte[] valid = decoding.decode(raw("edge", AvroCodec.tile().encode(edge))).valid;
+        for (int p = 0; p < valid.length; p++) {
+            boolean data = p != 0 && p % 16 < 12;
+            assertThat(valid[p] != 0).as("pixel (%d, %d)", p % 16, p / 16).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void aValidMaskOfTheWrongSizeIsRejectedAtValidation() {
+        Tile t = Tile.newBuilder(TestTiles.rgb("vm", 8, 8, 1)).setValidMask(ByteBuffer.wrap(new byte[10])).build();
+        assertRejected(raw("vm", AvroCodec.tile().encode(t)), "validate", "valid mask has 10 bytes, expected 64");
+    }
+
+    /** RGB.byte.tif: nodata 0, a black collar around the rotated Landsat scene. */
+    @Test
+    void rawGeoTiffWithNodataHasNoDataExactlyWhereEveryBandIsZero() throws Exception {
+        byte[] tif = Files.readAllBytes(TestTiles.sharedData().resolve("rasterio-landsat-rgb/RGB.byte.tif"));
+        DecodedTile d = decoding.decode(raw("landsat", tif));
+        Tile t = d.tile(AvroCodec.tile());
+        assertThat(t.getNodata()).isEqualTo(0.0);
+
+        RasterImage image = new RasterDecoder().decode(tif);
+        int n = image.pixelCount();
+        byte[] px = image.pixels();
+        int collar = 0;
+        for (int i = 0; i < n; i++) {
+            boolean allZero = px[i] == 0 && px[n + i] == 0 && px[2 * n + i] == 0;
+            if ((d.valid[i] == 0) != allZero) {
+                throw new AssertionError("pixel " + i + ": bands " + (px[i] & 0xFF) + "/" + (px[n + i] & 0xFF) + "/"
+                        + (px[2 * n + i] & 0xFF) + " but validity " + d.valid[i]);
+            }
+            collar += allZero ? 1 : 0;
+        }
+        assertThat(collar).as("the collar is large, the scene larger").isBetween(n / 10, n / 2);
+    }
+
+    /** cogeo.tif has an internal mask band (GDAL reads it as all data): it must reach the Avro tile. */
+    @Test
+    void aRawTiffsInternalMaskTravelsInTheTile() throws Exception {
+        byte[] tif = Files.readAllBytes(TestTiles.sharedData().resolve("rasterio-landsat-rgb/cogeo.tif"));
+        DecodedTile d = decoding.decode(raw("cog", tif));
+        RasterImage image = new RasterDecoder().decode(tif);
+        assertThat(image.validMask()).as("the decoder reads the internal mask").isNotNull();
+        assertThat(bytes(d.tile(AvroCodec.tile()).getValidMask())).isEqualTo(image.validMask());
+        assertThat(bytes(AvroCodec.tile().decode(d.tileAvro).getValidMask())).isEqualTo(image.validMask());
+        assertThat(d.valid).as("every pixel has data").isNull();
+    }
+
+    /** The Landsat collar turned into an internal mask by GDAL, nodata removed: validity follows the mask. */
+    @Test
+    void aRawTiffsInternalMaskMarksItsPixelsWithoutData(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/gdal_translate")), "GDAL is not installed");
+        Path masked = tmp.resolve("masked.tif");
+        List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q", "-a_nodata", "none", "-mask", "1",
+                "--config", "GDAL_TIFF_INTERNAL_MASK", "YES",
+                TestTiles.sharedData().resolve("rasterio-landsat-rgb/RGB.byte.tif").toString(), masked.toString()));
+        Process gdal = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertThat(gdal.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(gdal.exitValue()).as(new String(gdal.getInputStream().readAllBytes())).isZero();
+
+        byte[] tif = Files.readAllBytes(masked);
+        DecodedTile d = decoding.decode(raw("masked", tif));
+        RasterImage image = new RasterDecoder().decode(tif);
+        assertThat(image.nodata()).isNull();
+        assertThat(bytes(d.tile(AvroCodec.tile()).getValidMask())).isEqualTo(image.validMask());
+        int without = 0;
+        for (int i = 0; i < image.pixelCount(); i++) {
+            if ((d.valid[i] == 0) != (image.validMask()[i] == 0)) {
+                throw new AssertionError("pixel " + i + ": mask " + image.validMask()[i] + ", validity " + d.valid[i]);
+            }
+            without += d.valid[i] == 0 ? 1 : 0;
+        }
+        assertThat(without).isBetween(image.pixelCount() / 10, image.pixelCount() / 2);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        assertThat(buffer).isNotNull();
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
     }
 
     @Test

@@ -32,6 +32,9 @@ public final class LedgerLines {
             node.put("reason", e.reason());
         }
         node.put("at", e.at().toString());
+        if (e.dlqTopic() != null) {
+            node.put("dlq", e.dlqTopic());
+        }
         if (!e.startOffsets().isEmpty()) {
             ObjectNode offsets = node.putObject("offsets");
             new TreeMap<>(e.startOffsets()).forEach((p, o) -> offsets.put(Integer.toString(p), o));
@@ -78,9 +81,10 @@ public final class LedgerLines {
             });
         }
         JsonNode reason = node.get("reason");
+        JsonNode dlq = node.get("dlq");
         return new Entry(text(node, "scene"), text(node, "source"), text(node, "fingerprint"),
                 node.path("tiles").asInt(0), status, reason == null || reason.isNull() ? null : reason.asText(), at,
-                offsets);
+                offsets, dlq == null || !dlq.isTextual() ? null : dlq.asText());
     }
 
     private static String text(JsonNode node, String field) {

@@ -39,6 +39,22 @@ public final class WindowCopy {
     }
 
     /**
+     * The window of the scene's internal mask, or null when the scene has none; padding is 0 (no data),
+     * which is what it is.
+     */
+    public static byte[] copyValidMask(RasterImage image, TileWindow w) {
+        byte[] in = image.validMask();
+        if (in == null) {
+            return null;
+        }
+        byte[] out = new byte[w.width() * w.height()];
+        for (int y = 0; y < w.validHeight(); y++) {
+            System.arraycopy(in, (w.yOffset() + y) * image.width() + w.xOffset(), out, y * w.width(), w.validWidth());
+        }
+        return out;
+    }
+
+    /**
      * One sample of padding, little-endian: the nodata value when the type can hold it exactly, else 0
      * (a nodata the type cannot represent never occurs in the data either).
      */

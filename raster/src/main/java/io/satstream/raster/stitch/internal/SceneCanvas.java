@@ -8,6 +8,7 @@ import io.satstream.raster.WebMercator;
 import io.satstream.raster.stitch.StitchedScene;
 import io.satstream.raster.stitch.TileMask;
 import io.satstream.schemas.GeoReference;
+import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.TilePlacement;
 
 /**
@@ -19,13 +20,20 @@ import io.satstream.schemas.TilePlacement;
  * a tile where it is at least {@code floor(o/2)} pixels from any inner edge, so a translation-equivariant
  * model whose receptive field reaches no further gives the same class as whole-scene inference.
  *
+ * <p>A tile pixel that is {@link MaskValues#NO_DATA} casts no vote: the pixel takes its class from the
+ * best-placed tile that has data there, however close to an edge, and stays no-data only when no covering
+ * tile has data. It still counts as covered, so a scene whose nodata collar no tile has data for completes.
+ *
  * <p>Weight = ((distance + 1) << 2) | key, where the 2-bit key comes from the tile's row and column parity:
  * tiles that can overlap differ in row or column by one, so their keys differ and a tie in distance is
- * decided the same way whatever order the tiles arrive in. The same tile again (a re-delivery) ties with
- * itself and replaces its earlier mask.
+ * decided the same way whatever order the tiles arrive in. Weight 1 marks a pixel covered
+ * only by no-data, below every vote; 0 marks one not covered yet. The same tile again (a re-delivery) ties
+ * with itself and replaces its earlier mask, except where the new mask has no data.
  */
 public final class SceneCanvas {
     private static final int MAX_DISTANCE = 8190;
+    private static final short NO_VOTE = 1;
+    private static final byte NO_DATA = (byte) MaskValues.NO_DATA;
 
     private final String sceneId;
     private final int width;
@@ -77,16 +85,24 @@ public final class SceneCanvas {
             int dy = Math.min(innerTop ? ty : MAX_DISTANCE, innerBottom ? th - 1 - ty : MAX_DISTANCE);
             int row = (yo + ty) * width + xo;
             for (int tx = 0; tx < wIn; tx++) {
+                int i = row + tx;
+                byte value = src[ty * tw + tx];
+                if (value == NO_DATA) {
+                    if (weights[i] == 0) {
+                        covered++;
+                        weights[i] = NO_VOTE; // its mask value is set by finish()
+                    }
+                    continue;
+                }
                 int dx = Math.min(innerLeft ? tx : MAX_DISTANCE, innerRight ? tw - 1 - tx : MAX_DISTANCE);
                 int d = Math.min(MAX_DISTANCE, Math.min(dx, dy));
                 short weight = (short) (((d + 1) << 2) | key);
-                int i = row + tx;
                 if (weight >= weights[i]) {
                     if (weights[i] == 0) {
                         covered++;
                     }
                     weights[i] = weight;
-                    mask[i] = src[ty * tw + tx];
+                    mask[i] = value;
                 }
             }
         }
@@ -106,20 +122,19 @@ public final class SceneCanvas {
         return (long) width * height;
     }
 
-    /** The scene as it stands; uncovered pixels get the "uncovered" value. The canvas is spent afterwards. */
+    /** The scene as it stands; uncovered pixels become no-data. The canvas is spent afterwards. */
     public StitchedScene finish() {
         long uncovered = pixels() - covered;
-        if (uncovered > 0) {
-            byte none = (byte) classNames.size();
-            for (int i = 0; i < mask.length; i++) {
-                if (weights[i] == 0) {
-                    mask[i] = none;
-                }
+        long noData = 0;
+        for (int i = 0; i < mask.length; i++) {
+            if (weights[i] <= NO_VOTE) {
+                mask[i] = NO_DATA;
+                noData++;
             }
         }
         GeoReference georef = georeferenced ? GeoReference.newBuilder().setEpsg(epsg)
                 .setGeoTransform(new ArrayList<>(sceneTransform)).setXyz(null).build() : null;
-        return new StitchedScene(sceneId, width, height, mask, classNames, georef, tiles, uncovered);
+        return new StitchedScene(sceneId, width, height, mask, classNames, georef, tiles, uncovered, noData);
     }
 
     /**
