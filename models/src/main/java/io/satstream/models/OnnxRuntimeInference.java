@@ -4,9 +4,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+
 
 /** {@link InferenceRuntime} on ONNX Runtime (CPU). One session per instance; ORT sessions are safe to run concurrently. */
 public final class OnnxRuntimeInference implements InferenceRuntime {
@@ -17,6 +21,7 @@ public final class OnnxRuntimeInference implements InferenceRuntime {
     private final OrtSession session;
     private final OnnxModelInfo info;
     private volatile boolean closed;
+    private final ThreadLocal<IoBuffers> buffers = ThreadLocal.withInitial(IoBuffers::new);
 
     public OnnxRuntimeInference(byte[] onnxModel, RuntimeOptions options) {
         Objects.requireNonNull(onnxModel, "onnxModel");
@@ -68,22 +73,56 @@ public final class OnnxRuntimeInference implements InferenceRuntime {
             throw new IllegalArgumentException("expected " + expected + " floats for (" + n + "," + channels + ","
                     + height + "," + width + "), got " + nchw.length);
         }
-        long[] shape = {n, channels, height, width};
-        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), shape);
-                OrtSession.Result result = session.run(Map.of(info.inputName(), input))) {
-            OnnxTensor logits = (OnnxTensor) result.get(info.outputName())
-                    .orElseThrow(() -> new IllegalStateException("model produced no output " + info.outputName()));
-            FloatBuffer fb = logits.getFloatBuffer();
-            float[] out = new float[fb.remaining()];
-            fb.get(out);
-            long want = (long) n * info.numClasses() * height * width;
-            if (out.length != want) {
-                throw new IllegalStateException("model returned " + out.length + " logits, expected " + want
-                        + " (n*numClasses*h*w); is the output NCHW at input resolution?");
-            }
-            return out;
+        long[] outputShape = {n, info.numClasses(), height, width};
+        long outputFloats = (long) n * info.numClasses() * height * width;
+        if (outputFloats > Integer.MAX_VALUE / Float.BYTES) {
+            throw new IllegalArgumentException("a batch of " + n + " at " + width + "x" + height + " needs "
+                    + outputFloats + " output floats, more than one buffer holds");
+        }
+        IoBuffers io = buffers.get();
+        FloatBuffer in = io.input(nchw.length);
+        in.put(nchw).flip();
+        FloatBuffer out = io.output((int) outputFloats);
+        try (OnnxTensor input = OnnxTensor.createTensor(env, in, new long[] {n, channels, height, width});
+                OnnxTensor logits = OnnxTensor.createTensor(env, out, outputShape);
+                OrtSession.Result result = session.run(Map.of(info.inputName(), input),
+                        Map.of(info.outputName(), logits))) {
+            float[] copy = new float[(int) outputFloats];
+            out.get(copy);
+            return copy;
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime inference failed: " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime inference failed (the output must be NCHW logits at input"
+                    + " resolution, " + Arrays.toString(outputShape) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One thread's direct, native-order buffers, grown to the largest batch seen. ORT reads the input and writes
+     * the logits in place: a tensor made from a heap array would copy the 6 MB input into a fresh direct buffer
+     * per batch, and reading an unpinned output copies the 12 MB of logits twice; wrapping a buffer in a
+     * tensor costs no copy.
+     */
+    private static final class IoBuffers {
+        private ByteBuffer input = ByteBuffer.allocateDirect(0);
+        private ByteBuffer output = ByteBuffer.allocateDirect(0);
+
+        FloatBuffer input(int floats) {
+            input = ensure(input, floats);
+            return view(input, floats);
+        }
+
+        FloatBuffer output(int floats) {
+            output = ensure(output, floats);
+            return view(output, floats);
+        }
+
+        private static ByteBuffer ensure(ByteBuffer buffer, int floats) {
+            return buffer.capacity() >= floats * Float.BYTES ? buffer
+                    : ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
+        }
+
+        private static FloatBuffer view(ByteBuffer buffer, int floats) {
+            return buffer.duplicate().order(ByteOrder.nativeOrder()).limit(floats * Float.BYTES).asFloatBuffer();
         }
     }
 

@@ -2,6 +2,7 @@ package io.satstream.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withPrecision;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -82,6 +83,33 @@ class OnnxRuntimeInferenceTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    /**
+     * The runtime reuses its input/output buffers between calls; a smaller batch or tile after a larger one (and
+     * a larger one after that) must see only its own data: image i of a batch gets the logits it gets alone.
+     */
+    @Test
+    void reusedBuffersNeverLeakOneBatchIntoTheNext() {
+        try (OnnxRuntimeInference runtime = new OnnxRuntimeInference(TestModels.smallTrained().onnx(),
+                new RuntimeOptions(1, 1))) {
+            int plane = 3 * 32 * 32;
+            int out = 3 * 32 * 32; // 3 classes
+            float[] four = TestModels.randomInput(7, 4, 3, 32, 32);
+            float[] alone0 = runtime.infer(java.util.Arrays.copyOfRange(four, 0, plane), 1, 3, 32, 32);
+            float[] alone3 = runtime.infer(java.util.Arrays.copyOfRange(four, 3 * plane, 4 * plane), 1, 3, 32, 32);
+            float[] big = TestModels.randomInput(8, 2, 3, 64, 64);
+            float[] bigFirst = runtime.infer(big, 2, 3, 64, 64);
+            float[] batch = runtime.infer(four, 4, 3, 32, 32);
+            assertThat(batch).hasSize(4 * out);
+            // batched kernels may round differently from a batch of one, never by more than this
+            assertThat(java.util.Arrays.copyOfRange(batch, 0, out)).containsExactly(alone0, withPrecision(1e-4f));
+            assertThat(java.util.Arrays.copyOfRange(batch, 3 * out, 4 * out)).containsExactly(alone3,
+                    withPrecision(1e-4f));
+            float[] one = runtime.infer(java.util.Arrays.copyOfRange(four, 0, plane), 1, 3, 32, 32);
+            assertThat(one).containsExactly(alone0);
+            assertThat(runtime.infer(big, 2, 3, 64, 64)).containsExactly(bigFirst);
         }
     }
 }
