@@ -8,6 +8,7 @@ import io.satstream.app.internal.ExecutionErrorHandler;
 import io.satstream.app.internal.LogFileSetup;
 import io.satstream.app.internal.SatstreamVersion;
 import io.satstream.app.internal.UsageErrorHandler;
+import io.satstream.app.models.ModelsCommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             BrokerCommand.class,
             IngestCommand.class,
+            ModelsCommand.class,
             ConsumeCommand.class,
             BenchCommand.class,
             DoctorCommand.class,

@@ -2,6 +2,7 @@ package io.satstream.modelstore;
 
 import io.satstream.models.SegmentationNet;
 import io.satstream.models.TrainedModel;
+import io.satstream.schemas.MaskValues;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +26,13 @@ public record ManifestDraft(Integer parent, String objective, InputSpecJson inpu
             throw new IllegalArgumentException("objective must be non-blank (e.g. supervised, sop)");
         }
         classNames = checkClassNames(classNames);
+        // Mask value 255 means "no data", so class indices must stay below it. Checked here (new versions) and not
+        // in ModelManifest, so that a store written before the rule still lists and loads.
+        if (classNames.size() > MaskValues.MAX_CLASSES) {
+            throw new IllegalArgumentException("a model may have at most " + MaskValues.MAX_CLASSES
+                    + " classes (mask value " + MaskValues.NO_DATA + " means no data), the manifest lists "
+                    + classNames.size());
+        }
         metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         network = network == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(network));
     }

@@ -168,7 +168,10 @@ public final class ModelStore {
         });
     }
 
-    /** Goes back to the version that served before the current one and returns it. */
+    /**
+     * Goes back to the version that served before the current one, after verifying its files as {@link #promote}
+     * does, and returns it.
+     */
     public int rollback(String name) {
         ModelNames.check(name);
         return NameLock.withLock(root.resolve(name).resolve(LOCK_FILE), () -> {
@@ -181,6 +184,8 @@ public final class ModelStore {
                         + " (only version " + current.version() + " has served)");
             }
             ServingPointer previous = current.pop();
+            // A version altered since it last served must not come back into service.
+            load(name, previous.version());
             writeServing(name, previous);
             return previous.version();
         });
@@ -279,7 +284,9 @@ public final class ModelStore {
                 ? cause.getMessage() : e.getOriginalMessage();
     }
 
-    private Path versionDir(String name, int version) {
+    /** The directory of version {@code version} of {@code name} (whether or not it exists). */
+    public Path versionDir(String name, int version) {
+        ModelNames.check(name);
         return root.resolve(name).resolve(Integer.toString(version));
     }
 

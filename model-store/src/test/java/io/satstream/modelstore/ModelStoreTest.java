@@ -66,6 +66,7 @@ class ModelStoreTest {
         assertThat(loaded.onnx()).isEqualTo(onnxB);
         assertThat(loaded.manifest()).isEqualTo(v2);
         assertThat(loaded.dir()).isEqualTo(store.root().resolve("unet").resolve("2"));
+        assertThat(store.versionDir("unet", 2)).isEqualTo(loaded.dir());
         assertThat(loaded.manifest().toInputSpec().bands()).containsExactly("red", "green", "blue");
 
         // A second store object on the same directory (another process, in effect) sees the same state.
@@ -93,6 +94,21 @@ class ModelStoreTest {
                 });
         assertThatThrownBy(() -> store.promote("unet", 1)).isInstanceOf(ModelIntegrityException.class);
         assertThat(store.servingVersion("unet")).isEmpty();
+
+        // Rolling back to a version altered since it served is refused too, and the pointer stays where it was.
+        store.register("unet", onnxB, TestOnnx.draft(null, CLASSES));
+        store.register("unet", onnxB, TestOnnx.draft(null, CLASSES));
+        store.promote("unet", 2);
+        store.promote("unet", 3);
+        Path second = root.resolve("unet/2/model.onnx");
+        byte[] secondBytes = Files.readAllBytes(second);
+        secondBytes[secondBytes.length / 2] ^= 0x01;
+        Files.write(second, secondBytes);
+        assertThatThrownBy(() -> store.rollback("unet"))
+                .isInstanceOf(ModelIntegrityException.class)
+                .hasMessageContaining(second.toString());
+        assertThat(store.servingVersion("unet")).contains(3);
+        assertThat(store.servingHistory("unet")).containsExactly(2, 3);
 
         Files.delete(file);
         assertThatThrownBy(() -> store.load("unet", 1))
@@ -162,6 +178,33 @@ class ModelStoreTest {
         assertThat(m.files()).containsExactlyEntriesOf(java.util.Map.of("model.onnx", Sha256.of(onnxA)));
         assertThat(m.createdAt()).isNotEqualTo("2001-01-01T00:00:00Z");
         assertThat(store.load("landcover", 1).onnx()).isEqualTo(onnxA);
+    }
+
+    @Test
+    void importRefusesMoreClassesThanAMaskCanHoldBesideNoDataAndAcceptsTheMostItCan() throws Exception {
+        ModelStore store = ModelStore.open(root.resolve("store"));
+        // Real models whose outputs match their manifests, so only the class count can be the reason.
+        Path tooMany = Files.write(root.resolve("256.onnx"), TestOnnx.model(3, 256));
+        Path most = Files.write(root.resolve("255.onnx"), TestOnnx.model(3, 255));
+
+        assertThatThrownBy(() -> store.importOnnx(tooMany, writeManifest("wide", classes(256))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid manifest")
+                .hasMessageEndingWith("a model may have at most 255 classes (mask value 255 means no data), the manifest"
+                        + " lists 256");
+        assertThat(store.modelNames()).isEmpty();
+
+        ModelManifest accepted = store.importOnnx(most, writeManifest("wide", classes(255)));
+        assertThat(accepted.classNames()).hasSize(255);
+        assertThat(store.list("wide")).containsExactly(accepted);
+    }
+
+    private static List<String> classes(int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("class" + i);
+        }
+        return names;
     }
 
     @Test
