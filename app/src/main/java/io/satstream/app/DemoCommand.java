@@ -1,13 +1,14 @@
 package io.satstream.app;
 
-import io.satstream.app.runtime.CommittedOutputMonitor;
 import io.satstream.app.runtime.EmbeddedFlink;
 import io.satstream.app.runtime.FirstModelBootstrap;
 import io.satstream.app.runtime.Ports;
+import io.satstream.app.runtime.SegmentationJobLauncher;
+import io.satstream.app.runtime.SegmentationJobOptions;
+import io.satstream.app.runtime.SegmentationProgress;
 import io.satstream.app.viewer.Viewer;
 import io.satstream.ingest.files.DirectoryFeed;
 import io.satstream.ingest.files.DirectoryFeedSettings;
-import io.satstream.ingest.ledger.ExactlyOnceSceneWriter;
 import io.satstream.ingest.stac.AssetChoice;
 import io.satstream.ingest.stac.HrefFetcher;
 import io.satstream.ingest.stac.StacItemFeed;
@@ -20,22 +21,15 @@ import io.satstream.kafka.SatstreamTopics;
 import io.satstream.modelstore.ModelStore;
 import io.satstream.models.InferenceRuntimes;
 import io.satstream.models.RuntimeChoice;
-import io.satstream.schemas.Headers;
 import io.satstream.schemas.ModelRef;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     private WorkDirOption workDir;
 
+    @Mixin
+    private SegmentationJobOptions jobOptions;
+
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
             description = "stop the feed after this long (e.g. 90s, 5m), drain, and exit 0; default: run until Ctrl-C")
     private Duration duration;
@@ -117,31 +114,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "viewer port; 0 picks a free one (default: ${DEFAULT-VALUE}, or a free one if busy)")
     private int viewerPort;
 
-    @Option(names = "--runtime", paramLabel = "NAME", defaultValue = "auto",
-            description = "inference runtime: auto, onnxruntime or tensorrt (default: ${DEFAULT-VALUE})")
-    private String runtime;
-
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8",
-            description = "most tiles per inference batch (default: ${DEFAULT-VALUE})")
-    private int batchSize;
-
-    @Option(names = "--threads", paramLabel = "N", description = "inference threads (default: all cores but one)")
-    private Integer threads;
-
-    @Option(names = "--features", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "also vectorise masks to GeoJSON on the segmentation-features topic (default: on)")
-    private boolean features;
-
-    @Option(names = "--checkpoint-interval", paramLabel = "TIME", converter = DurationConverter.class,
-            defaultValue = "2s", description = "Flink checkpoint interval = commit interval of the output (default: ${DEFAULT-VALUE})")
-    private Duration checkpointInterval;
-
     @Override
     public Integer call() throws Exception {
         DemoSource feedSource = validate();
         PrintWriter out = spec.commandLine().getOut();
         Path work = workDir.ensure();
-        RuntimeChoice choice = InferenceRuntimes.choose(runtime);
+        RuntimeChoice choice = InferenceRuntimes.choose(jobOptions.runtime());
         LOG.info("demo starting in {}; runtime {} ({})", work, choice.name(), choice.reason());
 
         EmbeddedKafka kafka = null;
@@ -174,42 +152,19 @@ public final class DemoCommand implements Callable<Integer> {
             viewer = Viewer.start(servers, topics, Ports.preferredOrFree(viewerPort, "--viewer-port", progress::println));
             progress.println("viewer: http://127.0.0.1:" + viewer.port());
 
-            SegmentationJobConfig cfg = SegmentationJobConfig.builder()
-                    .bootstrapServers(servers)
-                    .tilesTopic(topics.tiles())
-                    .segmentationsTopic(topics.segmentations())
-                    .dlqTopic(topics.tilesDlq())
-                    .features(features)
-                    .featuresTopic(topics.segmentationFeatures())
-                    .modelStoreDir(store.root().toString())
-                    .modelName(MODEL_NAME)
-                    .runtime(runtime)
-                    .intraOpThreads(threads != null ? threads : SegmentationJobConfig.defaultInferenceThreads())
-                    .batchMaxSize(batchSize)
-                    .checkpointInterval(checkpointInterval)
-                    .build();
-            job = flink.submit(SegmentationJob.JOB_NAME, env -> {
-                SegmentationJob.configureEnvironment(env, cfg);
-                SegmentationJob.build(env, cfg);
-            });
+            SegmentationJobConfig cfg = jobOptions.config(servers, topics, store.root(), MODEL_NAME).build();
+            job = SegmentationJobLauncher.submit(flink, cfg);
             progress.println("job: " + SegmentationJob.JOB_NAME + " (" + job.getJobID() + ")");
             progress.println("work dir: " + work);
             progress.println(duration == null ? "press Ctrl-C to stop" : "running for " + DurationConverter.format(duration));
 
             feed = startFeed(feedSource, servers, topics, store, serving, progress);
 
-            OutputCounts outputs = new OutputCounts();
-            try (CommittedRecordCounter tilesIn = CommittedRecordCounter.start(servers, topics.tiles());
-                    CommittedOutputMonitor monitor = new CommittedOutputMonitor(servers, topics.segmentations(),
-                            topics.tilesDlq(), outputs).start()) {
-                RateWindow window = new RateWindow();
+            try (SegmentationProgress outputs = SegmentationProgress.start(servers, topics)) {
                 long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
                 while (!stop.requested() && System.nanoTime() < deadline) {
-                    if (job.getJobStatus().get().isGloballyTerminalState()) {
-                        throw new IllegalStateException("the segmentation job ended: " + job.getJobStatus().get()
-                                + " (see the log in " + work.resolve("logs") + ")");
-                    }
-                    progress.update(status(tilesIn, monitor, outputs, feed, window));
+                    SegmentationJobLauncher.requireRunning(job, work.resolve("logs"));
+                    progress.update(outputs.status(feed.status()));
                     Thread.sleep(500);
                 }
                 feed.stop(FEED_STOP_TIMEOUT);
@@ -217,20 +172,8 @@ public final class DemoCommand implements Callable<Integer> {
                     progress.finish("stopping (Ctrl-C)…");
                     return 0;
                 }
-                // Drain: every tile committed to 'tiles' (ours and anything produced by others) must be accounted
-                // for; a scene refused at ingest has no tile there, so its dead-letter record does not count.
-                long drainStart = System.nanoTime();
-                long drainDeadline = drainStart + DRAIN_TIMEOUT.toNanos();
-                while (!tilesIn.caughtUpSince(drainStart) || outputs.tiles() < tilesIn.count()) {
-                    if (System.nanoTime() > drainDeadline || stop.requested()) {
-                        progress.finish(status(tilesIn, monitor, outputs, feed, window));
-                        throw new IllegalStateException("output did not catch up with the " + tilesIn.count()
-                                + " tiles within " + DurationConverter.format(DRAIN_TIMEOUT));
-                    }
-                    progress.update("draining: " + status(tilesIn, monitor, outputs, feed, window));
-                    Thread.sleep(250);
-                }
-                progress.finish("done: " + status(tilesIn, monitor, outputs, feed, window));
+                // Drain: every tile committed to 'tiles' (ours and anything produced by others) must be accounted for.
+                outputs.drain(DRAIN_TIMEOUT, stop::requested, progress, feed::status);
             }
             return 0;
         } finally {
@@ -277,16 +220,6 @@ public final class DemoCommand implements Callable<Integer> {
         return DemoFeed.synthetic(servers, topics.tiles(), rate).start();
     }
 
-    private String status(CommittedRecordCounter tilesIn, CommittedOutputMonitor monitor, OutputCounts outputs,
-            DemoFeed feed, RateWindow window) {
-        long done = monitor.segmented();
-        String version = monitor.lastModelVersion();
-        String feedStatus = feed.status();
-        return String.format("%stiles in %d | segmented %d | rejected %d | %.1f tiles/s | serving %s",
-                feedStatus.isEmpty() ? "" : feedStatus + " | ", tilesIn.count(), done, outputs.tileRejections(),
-                window.rate(done), version == null ? "…" : version);
-    }
-
     private DemoSource validate() {
         DemoSource parsed;
         try {
@@ -298,12 +231,6 @@ public final class DemoCommand implements Callable<Integer> {
         if (rate <= 0) {
             throw new ParameterException(spec.commandLine(), "--rate must be > 0, got " + rate);
         }
-        if (batchSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
-        }
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
-        }
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw new ParameterException(spec.commandLine(), "--duration must be positive");
         }
@@ -312,9 +239,7 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "ports must be 0..65535, got " + p);
             }
         }
-        if (!java.util.Set.of("auto", "onnxruntime", "tensorrt").contains(runtime)) {
-            throw new ParameterException(spec.commandLine(), "--runtime must be auto, onnxruntime or tensorrt, got " + runtime);
-        }
+        jobOptions.validate(spec.commandLine());
         return parsed;
     }
 
@@ -326,54 +251,6 @@ public final class DemoCommand implements Callable<Integer> {
             c.close();
         } catch (Exception e) {
             LOG.warn("while shutting down {}: {}", c.getClass().getSimpleName(), e.toString());
-        }
-    }
-
-    /**
-     * Counts the committed output records that stand for a tile of {@code tiles}: every segmentation and every
-     * dead-letter record except those of scenes refused at ingest (stage {@value ExactlyOnceSceneWriter#DLQ_STAGE}),
-     * which never had a tile there.
-     */
-    private static final class OutputCounts implements CommittedOutputMonitor.Listener {
-        private static final byte[] INGEST_STAGE = ExactlyOnceSceneWriter.DLQ_STAGE.getBytes(StandardCharsets.UTF_8);
-        private final AtomicLong tiles = new AtomicLong();
-        private final AtomicLong tileRejections = new AtomicLong();
-
-        @Override
-        public void onRecord(ConsumerRecord<byte[], byte[]> record, boolean rejected, long receivedAtMillis) {
-            if (!rejected) {
-                tiles.incrementAndGet();
-                return;
-            }
-            Header stage = record.headers().lastHeader(Headers.STAGE);
-            if (stage == null || !Arrays.equals(stage.value(), INGEST_STAGE)) {
-                tileRejections.incrementAndGet();
-                tiles.incrementAndGet();
-            }
-        }
-
-        long tiles() {
-            return tiles.get();
-        }
-
-        long tileRejections() {
-            return tileRejections.get();
-        }
-    }
-
-    /** Segmented tiles per second over the last few seconds. */
-    private static final class RateWindow {
-        private final ArrayDeque<long[]> samples = new ArrayDeque<>();
-
-        double rate(long count) {
-            long now = System.nanoTime();
-            samples.addLast(new long[] {now, count});
-            while (samples.size() > 2 && now - samples.peekFirst()[0] > 5_000_000_000L) {
-                samples.removeFirst();
-            }
-            long[] first = samples.peekFirst();
-            double seconds = (now - first[0]) / 1e9;
-            return seconds <= 0 ? 0 : (count - first[1]) / seconds;
         }
     }
 }

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             IngestCommand.class,
             ModelsCommand.class,
             ConsumeCommand.class,
+            io.satstream.app.job.JobCommand.class,
             BenchCommand.class,
             DoctorCommand.class,
         })

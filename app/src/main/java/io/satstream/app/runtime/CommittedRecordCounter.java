@@ -1,4 +1,4 @@
-package io.satstream.app;
+package io.satstream.app.runtime;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,15 +12,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.satstream.app.runtime.ReaderProperties;
-
 /**
  * Counts the records of a topic as a {@code read_committed} reader sees them, from the beginning, on its own
  * thread. Unlike a difference of offsets it leaves out transaction markers and the records of aborted
  * transactions, which the exactly-once feeds leave in {@code tiles}; it is how the demo knows how many tiles
  * its output must account for.
  */
-final class CommittedRecordCounter implements AutoCloseable {
+public final class CommittedRecordCounter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommittedRecordCounter.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -41,7 +39,7 @@ final class CommittedRecordCounter implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    static CommittedRecordCounter start(String bootstrap, String topic) {
+    public static CommittedRecordCounter start(String bootstrap, String topic) {
         CommittedRecordCounter counter = new CommittedRecordCounter(bootstrap, topic);
         counter.thread.start();
         return counter;
@@ -74,7 +72,7 @@ final class CommittedRecordCounter implements AutoCloseable {
     }
 
     /** Committed records read so far. */
-    long count() {
+    public long count() {
         return count;
     }
 
@@ -84,7 +82,7 @@ final class CommittedRecordCounter implements AutoCloseable {
      *
      * @throws IllegalStateException when the reader failed
      */
-    boolean caughtUpSince(long nanoTime) {
+    public boolean caughtUpSince(long nanoTime) {
         if (failure != null) {
             throw new IllegalStateException("cannot count the records of " + topic + ": " + failure.getMessage(),
                     failure);

@@ -1,0 +1,62 @@
+package io.satstream.app.runtime;
+
+import io.satstream.jobs.SegmentationJob;
+import io.satstream.jobs.SegmentationJobConfig;
+import io.satstream.kafka.SatstreamTopics;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * Runs the segmentation job in an {@link EmbeddedFlink}, as {@code demo} and {@code job segment} do: the
+ * config for the satstream topics, the submission, and the check that the job is still alive.
+ */
+public final class SegmentationJobLauncher {
+    private SegmentationJobLauncher() {}
+
+    /**
+     * A config builder for the job on {@code topics} at {@code servers}, serving {@code modelName} from the store
+     * at {@code storeRoot}; callers may still set the consumer group and transactional-id prefix.
+     *
+     * @param threads inference threads, or null for {@link SegmentationJobConfig#defaultInferenceThreads()}
+     */
+    public static SegmentationJobConfig.Builder config(String servers, SatstreamTopics.Names topics, Path storeRoot,
+            String modelName, String runtime, Integer threads, int batchSize, boolean features,
+            Duration checkpointInterval) {
+        return SegmentationJobConfig.builder()
+                .bootstrapServers(servers)
+                .tilesTopic(topics.tiles())
+                .segmentationsTopic(topics.segmentations())
+                .dlqTopic(topics.tilesDlq())
+                .features(features)
+                .featuresTopic(topics.segmentationFeatures())
+                .modelStoreDir(storeRoot.toString())
+                .modelName(modelName)
+                .runtime(runtime)
+                .intraOpThreads(threads != null ? threads : SegmentationJobConfig.defaultInferenceThreads())
+                .batchMaxSize(batchSize)
+                .checkpointInterval(checkpointInterval);
+    }
+
+    /** Submits the job with {@code cfg} to {@code flink}. */
+    public static JobClient submit(EmbeddedFlink flink, SegmentationJobConfig cfg) throws Exception {
+        return flink.submit(SegmentationJob.JOB_NAME, env -> {
+            SegmentationJob.configureEnvironment(env, cfg);
+            SegmentationJob.build(env, cfg);
+        });
+    }
+
+    /**
+     * Fails when the job has ended (it runs until cancelled, so an end is a failure).
+     *
+     * @param logDir where the user finds the reason
+     */
+    public static void requireRunning(JobClient job, Path logDir) throws Exception {
+        if (job.getJobStatus().get().isGloballyTerminalState()) {
+            throw new IllegalStateException("the segmentation job ended: " + job.getJobStatus().get()
+                    + " (see the log in " + logDir + ")");
+        }
+    }
+}
