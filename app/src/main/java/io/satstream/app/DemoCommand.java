@@ -3,6 +3,7 @@ package io.satstream.app;
 import io.satstream.app.runtime.EmbeddedFlink;
 import io.satstream.app.runtime.FirstModelBootstrap;
 import io.satstream.app.runtime.Ports;
+import io.satstream.app.runtime.RetainedCheckpoints;
 import io.satstream.app.runtime.SegmentationJobLauncher;
 import io.satstream.app.runtime.SegmentationJobOptions;
 import io.satstream.app.runtime.SegmentationProgress;
@@ -153,7 +154,8 @@ public final class DemoCommand implements Callable<Integer> {
             progress.println("viewer: http://127.0.0.1:" + viewer.port());
 
             SegmentationJobConfig cfg = jobOptions.config(servers, topics, store.root(), MODEL_NAME).build();
-            job = SegmentationJobLauncher.submit(flink, cfg);
+            job = SegmentationJobLauncher.submit(flink, cfg,
+                    RetainedCheckpoints.in(workDir.ensure("flink-checkpoints")), progress::println);
             progress.println("job: " + SegmentationJob.JOB_NAME + " (" + job.getJobID() + ")");
             progress.println("work dir: " + work);
             progress.println(duration == null ? "press Ctrl-C to stop" : "running for " + DurationConverter.format(duration));

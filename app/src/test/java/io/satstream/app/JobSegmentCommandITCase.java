@@ -71,6 +71,21 @@ class JobSegmentCommandITCase {
                     .satisfies(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8)).isEqualTo(serving)));
 
             assertThat(run.outLines()).anyMatch(l -> IDENTITY.matcher(l).matches());
+
+            // A second process on the same work dir resumes from the retained checkpoint: the new tiles are
+            // segmented, the old ones are not segmented again.
+            CliRun more = CliRun.of("ingest", "synthetic", "--bootstrap", bootstrap, "--count", "3", "--rate", "0",
+                    "--tile-size", "64");
+            assertThat(more.exitCode()).as(more.err()).isZero();
+            CliRun again = CliRun.of("job", "segment", "--bootstrap", bootstrap, "--work-dir", work.toString(),
+                    "--ui-port", "0", "--checkpoint-interval", "500ms", "--idle", "3s", "--duration", "45s");
+            assertThat(again.exitCode()).as("job output:%n%s%n%s", again.out(), again.err()).isZero();
+            assertThat(again.outLines()).anyMatch(l -> l.startsWith("resuming from " + work.resolve("flink-checkpoints")));
+            List<String> allTiles = keys(TopicContents.uncommitted(bootstrap, "tiles"));
+            List<String> allOut = new ArrayList<>(keys(TopicContents.committed(bootstrap, "segmentations")));
+            allOut.addAll(keys(TopicContents.committed(bootstrap, "tiles-dlq")));
+            assertThat(allTiles).hasSize(10);
+            assertThat(allOut).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(allTiles);
         }
     }
 

@@ -43,8 +43,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * Source offsets live in Flink checkpoints and both sinks are transactional, so with
  * {@code read_committed} readers every tile appears exactly once in {@code segmentations} or
- * {@code tiles-dlq}, across failures and restarts. The source starts from the group's committed
- * offsets, or from the earliest ones for a new group.
+ * {@code tiles-dlq}, across failures and restarts (a restored checkpoint carries the offsets). Without one
+ * the source starts from the group's committed offsets, or from the earliest ones for a new group.
  */
 public final class SegmentationJob {
     public static final String JOB_NAME = "satstream-segmentation";

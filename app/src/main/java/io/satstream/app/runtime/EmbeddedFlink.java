@@ -14,6 +14,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
@@ -69,10 +70,23 @@ public final class EmbeddedFlink implements AutoCloseable {
 
     /** Builds a job on a fresh environment with {@code topology} and submits it. */
     public JobClient submit(String jobName, Consumer<StreamExecutionEnvironment> topology) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        return submit(jobName, new Configuration(), null, topology);
+    }
+
+    /**
+     * Builds a job on a fresh environment configured with {@code jobConfiguration} and submits it, restoring its
+     * state from {@code restoreFrom} (a checkpoint or savepoint directory) when that is not null. State of
+     * operators the topology no longer has (e.g. the features branch turned off) is skipped.
+     */
+    public JobClient submit(String jobName, Configuration jobConfiguration, Path restoreFrom,
+            Consumer<StreamExecutionEnvironment> topology) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration);
         topology.accept(env);
         StreamGraph streamGraph = env.getStreamGraph();
         streamGraph.setJobName(jobName);
+        if (restoreFrom != null) {
+            streamGraph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom.toString(), true));
+        }
         JobGraph graph = streamGraph.getJobGraph(Thread.currentThread().getContextClassLoader());
         JobID id = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
         return new MiniClusterJobClient(id, cluster, Thread.currentThread().getContextClassLoader(),

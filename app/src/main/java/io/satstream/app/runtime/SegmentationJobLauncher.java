@@ -6,6 +6,8 @@ import io.satstream.kafka.SatstreamTopics;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.flink.core.execution.JobClient;
 
@@ -40,9 +42,16 @@ public final class SegmentationJobLauncher {
                 .checkpointInterval(checkpointInterval);
     }
 
-    /** Submits the job with {@code cfg} to {@code flink}. */
-    public static JobClient submit(EmbeddedFlink flink, SegmentationJobConfig cfg) throws Exception {
-        return flink.submit(SegmentationJob.JOB_NAME, env -> {
+    /**
+     * Submits the job with {@code cfg} to {@code flink}, checkpointing into {@code checkpoints} and resuming from
+     * the newest checkpoint a previous run left there (told through {@code say}).
+     */
+    public static JobClient submit(EmbeddedFlink flink, SegmentationJobConfig cfg, RetainedCheckpoints checkpoints,
+            Consumer<String> say) throws Exception {
+        Optional<Path> resume = checkpoints.latest();
+        resume.ifPresent(checkpoints::pruneExcept);
+        resume.ifPresent(p -> say.accept("resuming from " + p));
+        return flink.submit(SegmentationJob.JOB_NAME, checkpoints.jobConfiguration(), resume.orElse(null), env -> {
             SegmentationJob.configureEnvironment(env, cfg);
             SegmentationJob.build(env, cfg);
         });
