@@ -55,24 +55,20 @@ public record RasterImage(int width, int height, List<String> bands, DataType da
         return new RasterImage(width, height, bands, dataType, pixels, nodata, georef, validMask);
     }
 
-    /** Builds the raster view of an Avro tile (shares the pixel array). */
+    /** Builds the raster view of an Avro tile (shares the tile's pixel and mask arrays where it can). */
     public static RasterImage fromTile(Tile tile) {
-        ByteBuffer buffer = tile.getPixels();
-        byte[] pixels;
-        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
-                && buffer.remaining() == buffer.array().length) {
-            pixels = buffer.array();
-        } else {
-            pixels = new byte[buffer.remaining()];
-            buffer.duplicate().get(pixels);
-        }
-        return new RasterImage(tile.getWidth(), tile.getHeight(), tile.getBands(), tile.getDataType(), pixels,
-                tile.getNodata(), tile.getGeoref(), bytes(tile.getValidMask()));
+        return new RasterImage(tile.getWidth(), tile.getHeight(), tile.getBands(), tile.getDataType(),
+                arrayOf(tile.getPixels()), tile.getNodata(), tile.getGeoref(), arrayOf(tile.getValidMask()));
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
+    /** The buffer's bytes: its own array when it spans all of it (no copy), else a copy; null for null. */
+    private static byte[] arrayOf(ByteBuffer buffer) {
         if (buffer == null) {
             return null;
+        }
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array();
         }
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);

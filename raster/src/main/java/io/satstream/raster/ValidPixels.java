@@ -2,6 +2,7 @@ package io.satstream.raster;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import io.satstream.schemas.Tile;
 import io.satstream.schemas.TilePlacement;
@@ -43,7 +44,7 @@ public final class ValidPixels {
         }
         for (int y = 0; y < image.height(); y++) {
             int from = y < validHeight ? y * image.width() + validWidth : y * image.width();
-            java.util.Arrays.fill(valid, from, (y + 1) * image.width(), (byte) 0);
+            Arrays.fill(valid, from, (y + 1) * image.width(), (byte) 0);
         }
         return valid;
     }
@@ -80,7 +81,7 @@ public final class ValidPixels {
 
     private static byte[] allValid(int n) {
         byte[] out = new byte[n];
-        java.util.Arrays.fill(out, (byte) 1);
+        Arrays.fill(out, (byte) 1);
         return out;
     }
 
