@@ -2,7 +2,6 @@ package io.satstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
@@ -37,6 +36,7 @@ import io.satstream.schemas.Headers;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Timings;
 import io.satstream.schemas.XyzAddress;
+import io.satstream.testing.oracles.Gdal;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -199,13 +199,9 @@ class ConsumeCommandITCase {
 
     @Test
     void gdalAgreesOnTheGeoTiff() throws Exception {
-        assumeTrue(onPath("gdalinfo"), "gdalinfo is installed by ./dev/test");
+        Gdal.require();
         Path tif = out.resolve(SafeFileNames.forId(GEO_TILE) + ".tif");
-        Process gdal = new ProcessBuilder("gdalinfo", "-json", tif.toString())
-                .redirectErrorStream(true).start();
-        byte[] output = gdal.getInputStream().readAllBytes();
-        assertThat(gdal.waitFor()).isZero();
-        JsonNode info = JSON.readTree(output);
+        JsonNode info = Gdal.info(tif);
         assertThat(info.at("/size/0").asInt()).isEqualTo(8);
         assertThat(info.at("/size/1").asInt()).isEqualTo(6);
         List<Double> gt = new ArrayList<>();
@@ -286,10 +282,5 @@ class ConsumeCommandITCase {
         List<String> values = new ArrayList<>();
         array.forEach(n -> values.add(n.asText()));
         return values;
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 }

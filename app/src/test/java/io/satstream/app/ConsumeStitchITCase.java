@@ -1,7 +1,6 @@
 package io.satstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.satstream.app.internal.SafeFileNames;
 import io.satstream.kafka.testing.KafkaTestBroker;
@@ -28,6 +26,7 @@ import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.TilePlacement;
 import io.satstream.schemas.Timings;
+import io.satstream.testing.oracles.Gdal;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -101,6 +100,7 @@ class ConsumeStitchITCase {
 
     @Test
     void completeSceneIsWrittenOnceWithTheSceneGridAndMask() throws Exception {
+        Gdal.require();
         assertThat(run.exitCode()).as(run.err()).isZero();
         Path tif = out.resolve("scenes").resolve(SafeFileNames.forId("landsat/scene-a") + ".tif");
         assertThat(run.out()).contains("scene landsat/scene-a: 150x110 from " + tiles + " tiles -> " + tif.toAbsolutePath());
@@ -111,8 +111,7 @@ class ConsumeStitchITCase {
         assertThat(image.pixels()).isEqualTo(sceneMask);
         assertThat(image.nodata()).as("every mask file declares the no-data value").isEqualTo(255.0);
 
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/gdalinfo")), "gdalinfo not installed");
-        JsonNode info = gdalinfo(tif);
+        JsonNode info = Gdal.info(tif);
         assertThat(info.get("size").get(0).asInt()).isEqualTo(W);
         assertThat(info.get("size").get(1).asInt()).isEqualTo(H);
         assertThat(info.at("/stac/proj:epsg").asInt()).isEqualTo(32618);
@@ -193,16 +192,5 @@ class ConsumeStitchITCase {
                 .setTimings(Timings.newBuilder().setIngestedAt(at).setSegmentedAt(at).setDecodeMicros(1)
                         .setInferenceMicros(1).setBatchSize(1).build())
                 .build();
-    }
-
-    private static JsonNode gdalinfo(Path file) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/gdalinfo", "-json", file.toString());
-        pb.environment().put("GDAL_PAM_ENABLED", "NO");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        byte[] json = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-        return new ObjectMapper().readTree(json);
     }
 }

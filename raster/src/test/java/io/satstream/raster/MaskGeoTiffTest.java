@@ -2,7 +2,6 @@ package io.satstream.raster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import io.satstream.schemas.DataType;
 import io.satstream.schemas.GeoReference;
 import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.XyzAddress;
+import io.satstream.testing.oracles.Gdal;
 
 class MaskGeoTiffTest {
     private static final List<Double> SPACENET_GT = List.of(733601.0, 0.5, 0.0, 3725139.0, 0.0, -0.5);
@@ -31,7 +31,7 @@ class MaskGeoTiffTest {
 
     @Test
     void gdalReadsBackSizeEpsgTransformAndPixelsExactly(@TempDir Path tmp) throws Exception {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
         byte[] mask = stripes(900, 900);
         GeoReference georef = GeoReference.newBuilder().setEpsg(32616).setGeoTransform(SPACENET_GT).build();
         Path file = tmp.resolve("mask.tif");
@@ -55,7 +55,7 @@ class MaskGeoTiffTest {
 
     @Test
     void gdalTakesNoDataPixelsAsNodataAndLeavesEveryClassAlone(@TempDir Path tmp) throws Exception {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
         List<Double> gt = List.of(-84.5, 1e-5, 0.0, 33.64, 0.0, -1e-5);
         GeoReference georef = GeoReference.newBuilder().setEpsg(4326).setGeoTransform(gt).build();
         int width = 64;
@@ -92,7 +92,7 @@ class MaskGeoTiffTest {
 
     @Test
     void rotatedTransformIsWrittenAsAMatrix(@TempDir Path tmp) throws Exception {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
         List<Double> gt = List.of(500000.0, 0.5, 0.1, 4000000.0, 0.1, -0.5);
         GeoReference georef = GeoReference.newBuilder().setEpsg(32633).setGeoTransform(gt).build();
         Path file = tmp.resolve("rotated.tif");
@@ -117,13 +117,11 @@ class MaskGeoTiffTest {
 
         assertThat(back.georef().getEpsg()).isEqualTo(3857);
         assertThat(back.georef().getGeoTransform()).isEqualTo(WebMercator.geoTransform(xyz, 256, 256));
-        if (Gdal.available()) {
-            Path file = tmp.resolve("xyz.tif");
-            Files.write(file, tiff);
-            JsonNode info = Gdal.info(file);
-            assertThat(info.at("/stac/proj:epsg").asInt()).isEqualTo(3857);
-            assertThat(info.at("/geoTransform/1").asDouble()).isEqualTo(WebMercator.tileSpan(18) / 256);
-        }
+        Path file = tmp.resolve("xyz.tif");
+        Files.write(file, tiff);
+        JsonNode info = Gdal.info(file);
+        assertThat(info.at("/stac/proj:epsg").asInt()).isEqualTo(3857);
+        assertThat(info.at("/geoTransform/1").asDouble()).isEqualTo(WebMercator.tileSpan(18) / 256);
     }
 
     @Test

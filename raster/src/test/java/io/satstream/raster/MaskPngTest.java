@@ -2,7 +2,6 @@ package io.satstream.raster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
@@ -25,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.satstream.schemas.DataType;
 import io.satstream.schemas.MaskValues;
+import io.satstream.testing.oracles.Gdal;
 
 class MaskPngTest {
     private static final List<String> CLASSES = List.of("water", "vegetation", "bare_soil", "road", "building", "cloud");
@@ -112,7 +112,7 @@ class MaskPngTest {
 
     @Test
     void gdalReadsTheTransparentEntryAsNodata(@TempDir Path tmp) throws Exception {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
         byte[] mask = {0, 1, (byte) MaskValues.NO_DATA, 5, (byte) MaskValues.NO_DATA, 3};
         Path file = Files.write(tmp.resolve("mask.png"), MaskPng.encode(mask, 3, 2, CLASSES));
 

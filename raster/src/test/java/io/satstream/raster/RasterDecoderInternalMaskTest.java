@@ -1,7 +1,6 @@
 package io.satstream.raster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.satstream.testing.oracles.Gdal;
+
 /** GDAL internal masks (a 1-bit IFD after the image) read as the raster's valid mask, checked against GDAL. */
 class RasterDecoderInternalMaskTest {
     private static final String LANDSAT = "rasterio-landsat-rgb/RGB.byte.tif";
@@ -20,7 +21,7 @@ class RasterDecoderInternalMaskTest {
 
     @BeforeAll
     static void gdal() {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
     }
 
     /** cogeo.tif: JPEG COG with a per-dataset mask (and mask overviews) that GDAL reads as all data. */

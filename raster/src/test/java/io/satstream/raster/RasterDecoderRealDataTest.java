@@ -2,7 +2,6 @@ package io.satstream.raster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.satstream.schemas.DataType;
+import io.satstream.testing.oracles.Gdal;
 
 /** Every real raster in shared/data decodes with the size, bands, type, CRS, transform and nodata it has. */
 class RasterDecoderRealDataTest {
@@ -103,7 +103,7 @@ class RasterDecoderRealDataTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("geoTiffs")
     void geoTiffPixelsMatchGdalExactly(Expected expected, @TempDir Path tmp) throws Exception {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
         Path file = SharedData.file(expected.file());
         RasterImage image = decoder.decode(Files.readAllBytes(file));
 
@@ -116,7 +116,7 @@ class RasterDecoderRealDataTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("geoTiffs")
     void geoTiffMetadataMatchesGdal(Expected expected) throws Exception {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
         Path file = SharedData.file(expected.file());
         RasterImage image = decoder.decode(Files.readAllBytes(file));
 
@@ -192,7 +192,7 @@ class RasterDecoderRealDataTest {
     /** PNGs (RGB and palette) against GDAL, sample for sample; palettes expanded by GDAL too. */
     @Test
     void everyPngMatchesGdalExactly(@TempDir Path tmp) throws Exception {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
         List<Path> pngs = SharedData.filesEndingWith(".png");
         assertThat(pngs).hasSizeGreaterThan(36);
         for (Path png : pngs) {
@@ -218,7 +218,7 @@ class RasterDecoderRealDataTest {
     /** Two JPEG decoders (JDK's libjpeg and GDAL's) may round differently, but only by a level or so. */
     @Test
     void jpegPixelsAgreeWithGdal(@TempDir Path tmp) throws Exception {
-        assumeTrue(Gdal.available(), "GDAL command-line tools are not installed");
+        Gdal.require();
         Path jpeg = SharedData.file("dubai-aerial-semseg/Tile 3/images/image_part_005.jpg");
         RasterImage image = decoder.decode(read(jpeg));
         byte[] gdal = Gdal.rawBands(jpeg, tmp);

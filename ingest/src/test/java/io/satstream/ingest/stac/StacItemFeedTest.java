@@ -30,6 +30,7 @@ import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
 import io.satstream.schemas.DataType;
 import io.satstream.schemas.Tile;
+import io.satstream.testing.oracles.Gdal;
 
 class StacItemFeedTest {
     /** Facts from planet-disaster-stac/SOURCE.md: the asset each item is tiled from, its CRS and bands. */
@@ -56,6 +57,7 @@ class StacItemFeedTest {
 
     @Test
     void planetCatalogueBecomesGeoreferencedTilesWithCatalogueBandNames() throws Exception {
+        Gdal.require();
         Run run = run(AssetChoice.byRole(), TestData.planet().resolve("collection.json").toUri());
 
         assertThat(run.stats).isEqualTo(new StacItemFeed.Stats(5, 5, 0, 0, 5 * 9));
@@ -64,7 +66,7 @@ class StacItemFeedTest {
             String id = e.getKey();
             Object[] fact = e.getValue();
             Path file = TestData.planetItems().resolve((String) fact[1]);
-            JsonNode info = TestData.gdalinfo(file);
+            JsonNode info = Gdal.info(file);
             double[] gt = TestData.geoTransform(info);
             assertThat(TestData.epsg(info)).as("gdalinfo agrees with SOURCE.md on %s", id).isEqualTo(fact[2]);
             List<Tile> tiles = run.tiles.stream().filter(t -> t.getSceneId().equals(id)).toList();

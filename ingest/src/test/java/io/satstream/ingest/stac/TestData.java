@@ -1,16 +1,13 @@
 package io.satstream.ingest.stac;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Paths into ../shared/data and a gdalinfo oracle. */
+/** Paths into ../shared/data, and what a {@code gdalinfo -json} answer says. */
 final class TestData {
     private TestData() {}
 
@@ -29,19 +26,6 @@ final class TestData {
 
     static Path planetItems() {
         return planet().resolve("hurricane-harvey/hurricane-harvey-0831");
-    }
-
-    /** {@code gdalinfo -json} of a file (PAM off, so nothing is written beside it). */
-    static JsonNode gdalinfo(Path file) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(List.of("/usr/bin/gdalinfo", "-json", file.toString()));
-        pb.environment().put("GDAL_PAM_ENABLED", "NO");
-        pb.redirectErrorStream(false);
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("gdalinfo failed on " + file);
-        }
-        return new ObjectMapper().readTree(out);
     }
 
     static double[] geoTransform(JsonNode info) {

@@ -3,7 +3,6 @@ package io.satstream.ingest.tiling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +21,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.satstream.raster.MaskGeoTiff;
 import io.satstream.raster.RasterDecoder;
@@ -34,6 +31,7 @@ import io.satstream.schemas.GeoReference;
 import io.satstream.schemas.Tile;
 import io.satstream.schemas.TilePlacement;
 import io.satstream.schemas.XyzAddress;
+import io.satstream.testing.oracles.Gdal;
 
 class TilerTest {
     private static final SceneRef SCENE = new SceneRef("scene-a", "test", Instant.parse("2024-05-01T10:00:00Z"),
@@ -279,6 +277,7 @@ class TilerTest {
     /** RGB.byte.tif (791x718, EPSG:32618, nodata 0): tiles placed right, checked with gdalinfo. */
     @Test
     void realGeoTiffTilesCarryTheirOwnGeotransform(@TempDir Path tmp) throws Exception {
+        Gdal.require();
         RasterImage scene = new RasterDecoder().decode(
                 Files.readAllBytes(TestData.file("rasterio-landsat-rgb/RGB.byte.tif")));
         assertThat(scene.width()).isEqualTo(791);
@@ -296,7 +295,7 @@ class TilerTest {
         byte[] red = Arrays.copyOf(t.pixels(), 256 * 256);
         Path out = tmp.resolve("tile.tif");
         Files.write(out, MaskGeoTiff.encode(red, 256, 256, tile.getGeoref(), 0.0));
-        JsonNode info = gdalinfo(out);
+        JsonNode info = Gdal.info(out);
         double[] expected = {101985.0 + 448 * 300.0379266750948, 300.0379266750948, 0, 2826915.0 - 224 * 300.041782729805,
             0, -300.041782729805};
         for (int i = 0; i < 6; i++) {
@@ -312,17 +311,6 @@ class TilerTest {
         assertThat(791 - corner.getPlacement().getXOffset()).isEqualTo(119);
         assertThat(c.sample(0, 119, 10)).isZero();
         assertThat(c.sample(0, 255, 255)).isZero();
-    }
-
-    private static JsonNode gdalinfo(Path file) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/gdalinfo", "-json", file.toString());
-        pb.environment().put("GDAL_PAM_ENABLED", "NO");
-        pb.redirectErrorStream(false);
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getErrorStream().readAllBytes())).isZero();
-        return new ObjectMapper().readTree(out);
     }
 
     private static Tile lastTile(Iterator<Tile> tiles) {

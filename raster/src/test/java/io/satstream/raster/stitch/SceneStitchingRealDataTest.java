@@ -2,7 +2,6 @@ package io.satstream.raster.stitch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -31,6 +30,7 @@ import io.satstream.raster.RasterImage;
 import io.satstream.raster.stitch.SceneCutter.LastWindow;
 import io.satstream.raster.stitch.SceneCutter.Window;
 import io.satstream.schemas.MaskValues;
+import io.satstream.testing.oracles.Gdal;
 
 /**
  * Acceptance: real GeoTIFF scenes cut into overlapping tiles, segmented per tile by an exactly
@@ -61,6 +61,7 @@ class SceneStitchingRealDataTest {
     @MethodSource("scenes")
     void stitchedSceneHasTheSourceGridAndEqualsWholeSceneInference(String file, int tile, int overlap,
             LastWindow last) throws Exception {
+        Gdal.require();
         Path source = SharedDataDir.root().resolve(file);
         RasterImage scene = new RasterDecoder().decode(Files.readAllBytes(source));
         int w = scene.width();
@@ -119,9 +120,8 @@ class SceneStitchingRealDataTest {
         assertThat(naiveInnerDiff).isPositive();
 
         Path tif = Files.write(tmp.resolve("scene.tif"), inOrder.geoTiff());
-        assumeTrue(Gdalinfo.available(), "gdalinfo not installed");
-        JsonNode expected = Gdalinfo.json(source);
-        JsonNode actual = Gdalinfo.json(tif);
+        JsonNode expected = Gdal.info(source);
+        JsonNode actual = Gdal.info(tif);
         assertThat(actual.get("size")).isEqualTo(expected.get("size"));
         assertThat(actual.at("/stac/proj:epsg")).isEqualTo(expected.at("/stac/proj:epsg"));
         assertThat(actual.at("/stac/proj:epsg").asInt()).isEqualTo(scene.georef().getEpsg());
@@ -143,6 +143,7 @@ class SceneStitchingRealDataTest {
     @MethodSource("collarTilings")
     void theNodataCollarComesOutAsNoDataAndTheRestAsWholeSceneInference(int tile, int overlap, LastWindow last)
             throws Exception {
+        Gdal.require();
         Path source = SharedDataDir.root().resolve("rasterio-landsat-rgb/RGB.byte.tif");
         RasterImage scene = new RasterDecoder().decode(Files.readAllBytes(source));
         assertThat(scene.nodata()).isEqualTo(0.0);
@@ -226,8 +227,7 @@ class SceneStitchingRealDataTest {
         assertThat(transparent).isEqualTo(collarPixels);
 
         Path tif = Files.write(tmp.resolve("collar.tif"), stitched.geoTiff());
-        assumeTrue(Gdalinfo.available(), "gdalinfo not installed");
-        JsonNode info = Gdalinfo.jsonWithStats(tif);
+        JsonNode info = Gdal.infoWithStats(tif);
         assertThat(info.at("/bands/0/noDataValue").asDouble()).isEqualTo(255.0);
         // GDAL's statistics leave the collar out: counted, it would make the maximum 255
         assertThat(info.at("/bands/0/maximum").asDouble()).isEqualTo(maxClass);

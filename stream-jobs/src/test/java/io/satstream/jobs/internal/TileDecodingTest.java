@@ -2,7 +2,6 @@ package io.satstream.jobs.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.satstream.jobs.TestTiles;
 import io.satstream.jobs.TileRejectedException;
@@ -13,15 +12,14 @@ import io.satstream.raster.RasterImage;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.DataType;
 import io.satstream.schemas.Tile;
+import io.satstream.testing.oracles.Gdal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,14 +128,10 @@ class TileDecodingTest {
     /** The Landsat collar turned into an internal mask by GDAL, nodata removed: validity follows the mask. */
     @Test
     void aRawTiffsInternalMaskMarksItsPixelsWithoutData(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/gdal_translate")), "GDAL is not installed");
+        Gdal.require();
         Path masked = tmp.resolve("masked.tif");
-        List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q", "-a_nodata", "none", "-mask", "1",
-                "--config", "GDAL_TIFF_INTERNAL_MASK", "YES",
-                TestTiles.sharedData().resolve("rasterio-landsat-rgb/RGB.byte.tif").toString(), masked.toString()));
-        Process gdal = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertThat(gdal.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(gdal.exitValue()).as(new String(gdal.getInputStream().readAllBytes())).isZero();
+        Gdal.translate(TestTiles.sharedData().resolve("rasterio-landsat-rgb/RGB.byte.tif"), masked,
+                List.of("-a_nodata", "none", "-mask", "1", "--config", "GDAL_TIFF_INTERNAL_MASK", "YES"));
 
         byte[] tif = Files.readAllBytes(masked);
         DecodedTile d = decoding.decode(raw("masked", tif));
