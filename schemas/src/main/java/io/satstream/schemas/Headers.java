@@ -8,6 +8,11 @@ public final class Headers {
     public static final String ERROR = "error";
     /** On {@code tiles-dlq}: the pipeline stage that rejected it, e.g. {@code decode}, {@code validate}. */
     public static final String STAGE = "stage";
+    /**
+     * On {@code segmentation-features}: why a georeferenced tile's collection has no features although its mask
+     * may have regions (e.g. too fragmented to vectorise); absent when its features are all there.
+     */
+    public static final String FEATURES_SKIPPED = "features-skipped";
     /** Optional on {@code tiles}: where a raw image came from. */
     public static final String SOURCE = "source";
 

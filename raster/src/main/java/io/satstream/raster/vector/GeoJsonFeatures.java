@@ -67,6 +67,19 @@ public final class GeoJsonFeatures {
         return bytes(root);
     }
 
+    /**
+     * A collection without features that says why, in a foreign member {@code skipped}: for a tile whose polygons
+     * were not computed (e.g. a mask too fragmented to vectorise), so readers still see one record per tile.
+     */
+    public static byte[] skipped(int sourceEpsg, Origin origin, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        ObjectNode root = collection(origin);
+        root.put("sourceCrs", "EPSG:" + sourceEpsg);
+        root.putArray("features");
+        root.put("skipped", reason);
+        return bytes(root);
+    }
+
     /** @param sourceEpsg the CRS of the polygons, named in the legacy {@code crs} member */
     public static byte[] inSourceCrs(List<ClassPolygon> polygons, int sourceEpsg, Origin origin) {
         ObjectNode root = collection(origin);

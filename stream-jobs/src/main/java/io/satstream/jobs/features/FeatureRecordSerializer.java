@@ -7,7 +7,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import io.satstream.schemas.Headers;
 
-/** Key = tile id, value = GeoJSON bytes, header {@code model-version}; for a KafkaSink. */
+/**
+ * Key = tile id, value = GeoJSON bytes, header {@code model-version}, and {@code features-skipped} with the reason
+ * when the collection's features were not computed; for a KafkaSink.
+ */
 public final class FeatureRecordSerializer implements KafkaRecordSerializationSchema<FeatureRecord> {
     private static final long serialVersionUID = 1L;
     private final String topic;
@@ -25,6 +28,9 @@ public final class FeatureRecordSerializer implements KafkaRecordSerializationSc
                 element.tileId.getBytes(StandardCharsets.UTF_8), element.geoJson);
         if (element.modelVersion != null) {
             record.headers().add(Headers.MODEL_VERSION, element.modelVersion.getBytes(StandardCharsets.UTF_8));
+        }
+        if (element.skipped != null) {
+            record.headers().add(Headers.FEATURES_SKIPPED, element.skipped.getBytes(StandardCharsets.UTF_8));
         }
         return record;
     }

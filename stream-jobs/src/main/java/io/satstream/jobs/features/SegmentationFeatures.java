@@ -15,12 +15,19 @@ import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.TilePlacement;
 
 /**
- * The conversion behind {@link VectorizeFunction}, free of Flink: one decoded segmentation → its GeoJSON, or
- * the reason it has none.
+ * The conversion behind {@link VectorizeFunction}, free of Flink: one decoded segmentation → its GeoJSON. A
+ * georeferenced tile always gets a collection; when its polygons were not computed the collection is empty and
+ * says why. A tile without georeference gets none.
  */
 final class SegmentationFeatures {
 
-    /** The result: GeoJSON bytes, or null with the reason the tile has no features record. */
+    /**
+     * The result.
+     *
+     * @param geoJson the tile's FeatureCollection; null only when the tile is not georeferenced
+     * @param skipped why the collection has no features although the mask may have regions (also written into the
+     *     collection as {@code skipped}), or why there is no collection; null when every feature is there
+     */
     record Result(byte[] geoJson, String skipped) {}
 
     /**
@@ -48,11 +55,24 @@ final class SegmentationFeatures {
         if (epsg == null || (s.getGeoref().getGeoTransform() == null && s.getGeoref().getXyz() == null)) {
             return new Result(null, "not georeferenced");
         }
+        List<String> classes = s.getClassNames();
+        GeoJsonFeatures.Origin origin = new GeoJsonFeatures.Origin(s.getTileId(), s.getSceneId(),
+                modelVersion != null ? modelVersion : s.getModelName() + "@" + s.getModelVersion(), classes);
+        try {
+            return vectorise(s, epsg, origin);
+        } catch (IllegalArgumentException e) {
+            // E.g. a CRS proj4j cannot reproject: the coordinates cannot be written in EPSG:4326.
+            return skipped(epsg, origin, e.getMessage());
+        }
+    }
+
+    private Result vectorise(Segmentation s, int epsg, GeoJsonFeatures.Origin origin) {
+        List<String> classes = origin.classNames();
         byte[] mask = bytes(s.getMask());
         int w = s.getWidth();
         int h = s.getHeight();
         if (mask.length != (long) w * h) {
-            return new Result(null, "mask of " + mask.length + " values does not fit " + w + "x" + h);
+            return skipped(epsg, origin, "mask of " + mask.length + " values does not fit " + w + "x" + h);
         }
         PixelGrid tileGrid = PixelGrid.of(s.getGeoref(), w, h);
         // Padding past the scene edge is not imagery: only the part inside the scene is vectorised. Padding is
@@ -61,7 +81,7 @@ final class SegmentationFeatures {
         int wIn = p == null ? w : Math.max(0, Math.min(w, p.getSceneWidth() - p.getXOffset()));
         int hIn = p == null ? h : Math.max(0, Math.min(h, p.getSceneHeight() - p.getYOffset()));
         if (wIn == 0 || hIn == 0) {
-            return new Result(null, "the tile lies outside its scene");
+            return skipped(epsg, origin, "the tile lies outside its scene");
         }
         if (wIn < w || hIn < h) {
             byte[] inner = new byte[wIn * hIn];
@@ -73,10 +93,9 @@ final class SegmentationFeatures {
         long runs = countRuns(mask, wIn, hIn);
         long maxRuns = Math.max(64, (long) (MAX_RUNS_PER_PIXEL * wIn * hIn));
         if (runs > maxRuns) {
-            return new Result(null, "mask too fragmented to vectorise: " + runs + " row runs, limit " + maxRuns);
+            return skipped(epsg, origin, "mask too fragmented to vectorise: " + runs + " row runs, limit " + maxRuns);
         }
         PixelGrid grid = new PixelGrid(wIn, hIn, tileGrid.geoTransform());
-        List<String> classes = s.getClassNames();
         Set<Integer> skip = new HashSet<>();
         // No-data pixels are no class: never a feature, whatever the vectoriser's own defaults.
         skip.add(MaskValues.NO_DATA);
@@ -87,13 +106,11 @@ final class SegmentationFeatures {
         }
         List<ClassPolygon> polygons = MaskVectorizer.vectorize(mask, grid,
                 new MaskVectorizer.Settings(skip, simplifyTolerance, minPixels));
-        GeoJsonFeatures.Origin origin = new GeoJsonFeatures.Origin(s.getTileId(), s.getSceneId(),
-                modelVersion != null ? modelVersion : s.getModelName() + "@" + s.getModelVersion(), classes);
-        try {
-            return new Result(GeoJsonFeatures.inWgs84(polygons, epsg, origin, true), null);
-        } catch (IllegalArgumentException e) {
-            return new Result(null, e.getMessage());
-        }
+        return new Result(GeoJsonFeatures.inWgs84(polygons, epsg, origin, true), null);
+    }
+
+    private static Result skipped(int epsg, GeoJsonFeatures.Origin origin, String reason) {
+        return new Result(GeoJsonFeatures.skipped(epsg, origin, reason), reason);
     }
 
     static long countRuns(byte[] mask, int w, int h) {

@@ -21,13 +21,17 @@ import io.satstream.schemas.Segmentation;
  * {@code area} (in the tile CRS's units), {@code tileId}, {@code sceneId}, {@code modelVersion}; and, as
  * foreign members, {@code sourceCrs} ("EPSG:n") and per feature {@code sourceGeometry} in that CRS.
  *
- * <p>Decisions: classes named in {@code skipClassNames} (default "background") are not vectorised; a tile
- * with nothing else still gets a record with no features, so readers know it was processed. Padding past
- * the scene edge is cut off first, and pixels without data ({@code MaskValues.NO_DATA}) never become a
- * feature. A tile without georeference (no EPSG + geotransform, no XYZ address) gets no record — GeoJSON
- * coordinates are longitude/latitude and pixel coordinates would pass for them — and neither does one whose
- * CRS proj4j cannot reproject; both are counted ({@code featuresSkipped}) and logged at debug level (a feed
- * without georeference would otherwise flood the log).
+ * <p>Decisions: every georeferenced tile gets exactly one record. Classes named in {@code skipClassNames}
+ * (default "background") are not vectorised; a tile with nothing else gets a record with no features, so readers
+ * know it was processed. Padding past the scene edge is cut off first, and pixels without data
+ * ({@code MaskValues.NO_DATA}) never become a feature. When the polygons are not computed — a mask too fragmented
+ * to vectorise (the cost of the polygon union grows with its row runs, and a speckled mask would stall the branch
+ * and with it every checkpoint), a CRS proj4j cannot reproject, a tile outside its scene — the record is an empty
+ * collection with a foreign member {@code skipped} giving the reason, and the Kafka record carries the same reason
+ * in the header {@code features-skipped}. A tile without georeference (no EPSG + geotransform, no XYZ address)
+ * gets no record — GeoJSON coordinates are longitude/latitude and pixel coordinates would pass for them. Tiles
+ * without features for a reason are counted ({@code featuresSkipped}) and logged at debug level (a feed without
+ * georeference would otherwise flood the log).
  */
 public final class VectorizeFunction extends RichFlatMapFunction<SegmentationRecord, FeatureRecord> {
     private static final long serialVersionUID = 1L;
@@ -74,12 +78,13 @@ public final class VectorizeFunction extends RichFlatMapFunction<SegmentationRec
         } catch (AvroDecodingException | IllegalArgumentException e) {
             result = new SegmentationFeatures.Result(null, e.getMessage());
         }
-        if (result.geoJson() == null) {
+        if (result.skipped() != null) {
             skipped.inc();
             LOG.debug("no features for tile {}: {}", record.tileId, result.skipped());
-            return;
         }
-        emitted.inc();
-        out.collect(new FeatureRecord(record.tileId, result.geoJson(), record.modelVersion));
+        if (result.geoJson() != null) {
+            emitted.inc();
+            out.collect(new FeatureRecord(record.tileId, result.geoJson(), record.modelVersion, result.skipped()));
+        }
     }
 }

@@ -60,20 +60,30 @@ class VectorizeFunctionTest {
         return JSON.readTree(r.geoJson());
     }
 
-    @Test
-    void speckledMaskIsSkippedWithAReasonInsteadOfStallingTheBranch() {
+    /** A 64x64 georeferenced tile of per-pixel random classes. */
+    private static Segmentation speckled(String tileId) {
         int side = 64;
         byte[] noise = new byte[side * side];
         java.util.Random rnd = new java.util.Random(4);
         for (int i = 0; i < noise.length; i++) {
             noise[i] = (byte) rnd.nextInt(CLASSES.size());
         }
-        Segmentation speckled = Segmentation.newBuilder(segmentation("noisy", UTM, null))
+        return Segmentation.newBuilder(segmentation(tileId, UTM, null))
                 .setWidth(side).setHeight(side).setMask(ByteBuffer.wrap(noise)).build();
+    }
+
+    @Test
+    void speckledMaskGetsAnEmptyCollectionSayingWhyInsteadOfStallingTheBranch() throws Exception {
         SegmentationFeatures.Result r = new SegmentationFeatures(VectorizeFunction.DEFAULT_SKIP_CLASSES, 0, 0)
-                .convert(speckled, "unet@3");
-        assertThat(r.geoJson()).isNull();
-        assertThat(r.skipped()).contains("too fragmented").contains("limit 512");
+                .convert(speckled("noisy"), "unet@3");
+        assertThat(r.skipped()).isEqualTo("mask too fragmented to vectorise: 2712 row runs, limit 512");
+        JsonNode fc = JSON.readTree(r.geoJson());
+        assertThat(fc.get("type").asText()).isEqualTo("FeatureCollection");
+        assertThat(fc.get("features")).isEmpty();
+        assertThat(fc.get("skipped").asText()).isEqualTo(r.skipped());
+        assertThat(fc.get("tileId").asText()).isEqualTo("noisy");
+        assertThat(fc.get("modelVersion").asText()).isEqualTo("unet@3");
+        assertThat(fc.get("sourceCrs").asText()).isEqualTo("EPSG:32631");
         assertThat(SegmentationFeatures.countRuns(new byte[] {0, 0, 1, 1, 0, 2, 2, 2}, 4, 2)).isEqualTo(4);
     }
 
@@ -120,9 +130,16 @@ class VectorizeFunctionTest {
         assertThat(xy.get(1).asDouble()).isBetween(-0.01, 0.0);
 
         SegmentationFeatures features = new SegmentationFeatures(Set.of("background"), 0, 0);
-        assertThat(features.convert(segmentation("plain", null, null), null).skipped()).isEqualTo("not georeferenced");
+        SegmentationFeatures.Result plain = features.convert(segmentation("plain", null, null), null);
+        assertThat(plain.skipped()).isEqualTo("not georeferenced");
+        assertThat(plain.geoJson()).as("no collection without georeference").isNull();
+        // Georeferenced in a CRS that cannot be reprojected: still one collection, empty, saying why.
         GeoReference unknown = GeoReference.newBuilder(UTM).setEpsg(999_999).build();
-        assertThat(features.convert(segmentation("odd", unknown, null), null).skipped()).contains("EPSG:999999");
+        SegmentationFeatures.Result odd = features.convert(segmentation("odd", unknown, null), null);
+        assertThat(odd.skipped()).contains("EPSG:999999");
+        JsonNode oddFc = JSON.readTree(odd.geoJson());
+        assertThat(oddFc.get("features")).isEmpty();
+        assertThat(oddFc.get("skipped").asText()).isEqualTo(odd.skipped());
     }
 
     @Test
@@ -160,13 +177,14 @@ class VectorizeFunctionTest {
     }
 
     @Test
-    void runsInAFlinkPipelineAndSkipsWhatCannotBeVectorised() throws Exception {
+    void runsInAFlinkPipelineWithOneRecordPerGeoreferencedTileAndTheSkipReasonInAHeader() throws Exception {
         AvroCodec<Segmentation> codec = AvroCodec.segmentation();
         List<SegmentationRecord> in = List.of(
                 new SegmentationRecord("scene/r000c000", codec.encode(segmentation("scene/r000c000", UTM, null)),
                         "unet@3"),
                 new SegmentationRecord("plain", codec.encode(segmentation("plain", null, null)), "unet@3"),
-                new SegmentationRecord("junk", "not avro".getBytes(StandardCharsets.UTF_8), "unet@3"));
+                new SegmentationRecord("junk", "not avro".getBytes(StandardCharsets.UTF_8), "unet@3"),
+                new SegmentationRecord("scene/r000c001", codec.encode(speckled("scene/r000c001")), "unet@3"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         List<FeatureRecord> out = new ArrayList<>();
@@ -174,10 +192,12 @@ class VectorizeFunctionTest {
                 .executeAndCollect()) {
             it.forEachRemaining(out::add);
         }
-        assertThat(out).hasSize(1);
-        assertThat(out.get(0).tileId).isEqualTo("scene/r000c000");
+        assertThat(out).extracting(r -> r.tileId).containsExactly("scene/r000c000", "scene/r000c001");
         assertThat(out.get(0).modelVersion).isEqualTo("unet@3");
+        assertThat(out.get(0).skipped).isNull();
         assertThat(JSON.readTree(out.get(0).geoJson).get("features")).hasSize(2);
+        assertThat(out.get(1).skipped).startsWith("mask too fragmented to vectorise");
+        assertThat(JSON.readTree(out.get(1).geoJson).get("skipped").asText()).isEqualTo(out.get(1).skipped);
 
         ProducerRecord<byte[], byte[]> record = new FeatureRecordSerializer("segmentation-features")
                 .serialize(out.get(0), null, 42L);
@@ -186,6 +206,12 @@ class VectorizeFunctionTest {
         assertThat(record.value()).isEqualTo(out.get(0).geoJson);
         assertThat(new String(record.headers().lastHeader(Headers.MODEL_VERSION).value(), StandardCharsets.UTF_8))
                 .isEqualTo("unet@3");
+        assertThat(record.headers().lastHeader(Headers.FEATURES_SKIPPED)).as("all features there").isNull();
+        ProducerRecord<byte[], byte[]> skipped = new FeatureRecordSerializer("segmentation-features")
+                .serialize(out.get(1), null, 43L);
+        assertThat(new String(skipped.headers().lastHeader(Headers.FEATURES_SKIPPED).value(), StandardCharsets.UTF_8))
+                .isEqualTo(out.get(1).skipped);
+        assertThat(skipped.value()).isEqualTo(out.get(1).geoJson);
         assertThatThrownBy(() -> new FeatureRecordSerializer(" ")).hasMessageContaining("must not be empty");
         assertThatThrownBy(() -> new VectorizeFunction(Set.of(), -1, 0)).hasMessageContaining("tolerance");
     }
