@@ -95,7 +95,8 @@ class ModelsCommandITCase {
         assertThat(promote.exitCode()).isZero();
         assertThat(promote.err()).isEmpty();
         assertThat(promote.outLines()).contains("unet: serving 1 -> 3", "store: " + root);
-        assertThat(promote.out()).contains("restart it to serve unet@3");
+        assertThat(promote.out()).contains("its tasks keep the version they loaded until they restart (after a failure,"
+                + " or when the job is started again), then serve unet@3");
         assertThat(ModelStore.open(root).servingVersion(MODEL)).contains(3);
         assertThat(servingIn(listJson())).containsExactly(3);
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code promote} and {@code rollback} report once the store has changed what serves: the serving version
- * before and after, the published event if asked for, and that a running job does not switch by itself yet.
+ * before and after, the published event if asked for, and when a running job switches: it does not act on the event
+ * yet, but each of its tasks loads the store's serving version when it (re)starts (MicroBatchInferenceOperatorTest).
  */
 final class ServingChange {
     private static final Logger LOG = LoggerFactory.getLogger(ServingChange.class);
@@ -52,8 +53,9 @@ final class ServingChange {
             out.println("published " + type + " " + name + "@" + after + " to " + written.topic() + " at "
                     + events.bootstrap() + " (partition " + written.partition() + ", offset " + written.offset() + ")");
         }
-        out.println("note: a running job keeps the model it started with; restart it to serve " + name + "@" + after
-                + " (it does not act on model-events yet)");
+        out.println("note: a running job does not act on model-events yet: its tasks keep the version they loaded"
+                + " until they restart (after a failure, or when the job is started again), then serve " + name + "@"
+                + after);
         out.flush();
     }
 }

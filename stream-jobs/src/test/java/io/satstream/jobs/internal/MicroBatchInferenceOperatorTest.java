@@ -7,6 +7,9 @@ import io.satstream.jobs.TestTiles;
 import io.satstream.jobs.records.DecodedTile;
 import io.satstream.jobs.records.RejectedRecord;
 import io.satstream.jobs.records.SegmentationRecord;
+import io.satstream.modelstore.ManifestDraft;
+import io.satstream.modelstore.ModelManifest;
+import io.satstream.modelstore.ModelStore;
 import io.satstream.raster.ValidPixels;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.Segmentation;
@@ -100,6 +103,37 @@ class MicroBatchInferenceOperatorTest {
             assertThat(r.error).contains("nir").contains("unet@1");
             assertThat(r.value).isEqualTo(d.originalValue);
             assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPromotionReachesARunningTaskOnlyWhenItRestarts(@TempDir Path own) throws Exception {
+        // What 'satstream models promote' tells the user until hot swap: the running task keeps its version, the
+        // restarted one (failure recovery or a new run) loads the store's serving version.
+        ModelManifest v1 = TestModelStore.createServingModel(own, "unet");
+        ModelStore store = ModelStore.open(own);
+        OperatorSubtaskState snapshot;
+        MicroBatchInferenceOperator running =
+                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000, DLQ);
+        try (var h = new OneInputStreamOperatorTestHarness<>(running)) {
+            h.open();
+            h.processElement(decoded(TestTiles.rgb("before", 16, 16, 1)), 0);
+            int v2 = store.register("unet", store.load("unet", v1.version()).onnx(),
+                    new ManifestDraft(v1.version(), "test", v1.inputSpec(), v1.classNames(), v1.metrics(),
+                            v1.network())).version();
+            store.promote("unet", v2);
+            h.processElement(decoded(TestTiles.rgb("after-promote", 16, 16, 2)), 0);
+            h.prepareSnapshotPreBarrier(1);
+            snapshot = h.snapshot(1, 1);
+            assertThat(h.extractOutputValues()).extracting(r -> r.modelVersion).containsExactly("unet@1", "unet@1");
+        }
+        try (var h = new OneInputStreamOperatorTestHarness<>(
+                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000, DLQ))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(decoded(TestTiles.rgb("after-restart", 16, 16, 3)), 0);
+            h.prepareSnapshotPreBarrier(2);
+            assertThat(h.extractOutputValues()).extracting(r -> r.modelVersion).containsExactly("unet@2");
         }
     }
 
