@@ -91,6 +91,32 @@ class OnnxRuntimeInferenceTest {
      * a larger one after that) must see only its own data: image i of a batch gets the logits it gets alone.
      */
     @Test
+    void aBatchAllocatesOnlyTheLogitsArrayItReturnsOnTheHeap() {
+        // The input and output tensors wrap this thread's reused direct buffers: the only heap allocation left per
+        // batch is the logits array handed to the caller (before the reuse: that array plus a 12 MB FloatBuffer copy
+        // on the heap, and a fresh direct input copy and native output off it).
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int n = 8;
+        int size = 256;
+        float[] x = TestModels.randomInput(5, n, 3, size, size);
+        long logitsBytes = (long) n * SyntheticBlobs.NUM_CLASSES * size * size * Float.BYTES;
+        try (InferenceRuntime runtime = new OnnxRuntimeInference(TestModels.smallTrained().onnx(),
+                new RuntimeOptions(1, 1))) {
+            runtime.infer(x, n, 3, size, size); // grows the buffers
+            long tid = Thread.currentThread().getId();
+            int calls = 3;
+            long before = threads.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < calls; i++) {
+                assertThat(runtime.infer(x, n, 3, size, size)).hasSize((int) (logitsBytes / Float.BYTES));
+            }
+            long perCall = (threads.getThreadAllocatedBytes(tid) - before) / calls;
+            System.out.printf("heap allocated per batch of %d at %dx%d: %d bytes (logits %d)%n", n, size, size,
+                    perCall, logitsBytes);
+            assertThat(perCall).isBetween(logitsBytes, logitsBytes + 256 * 1024);
+        }
+    }
+
+    @Test
     void reusedBuffersNeverLeakOneBatchIntoTheNext() {
         try (OnnxRuntimeInference runtime = new OnnxRuntimeInference(TestModels.smallTrained().onnx(),
                 new RuntimeOptions(1, 1))) {
