@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import io.satstream.app.internal.DockerProbe;
 import io.satstream.app.internal.ErrorMessages;
 import io.satstream.app.internal.SatstreamVersion;
 import io.satstream.models.InferenceRuntimes;
 import io.satstream.models.RuntimeChoice;
+import io.satstream.models.engine.EngineCheckReport;
+import io.satstream.models.engine.TrainingEngine;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,13 +24,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code satstream doctor}: what this machine offers the application — Java, cores, memory, disk
- * under the work directory, whether a Docker engine answers — and which inference runtime {@code auto}
- * would pick, and why. Changes nothing on disk.
+ * under the work directory, whether a Docker engine answers —, which inference runtime {@code auto}
+ * would pick, and why, and whether training can be trusted here: the training engine's numerical self-check
+ * (see {@link TrainingEngine}). Exits 1 when no runtime can serve or the self-check fails. Changes nothing on disk.
  */
 @Command(name = "doctor",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks the environment: Java, cores, memory, disk, Docker, and the inference runtime 'auto' picks.%n"
+            "Checks the environment: Java, cores, memory, disk, Docker, the inference runtime 'auto' picks, and the"
+                    + " training engine's numerical self-check (exit 1 when it fails).%n"
         })
 public final class DoctorCommand implements Callable<Integer> {
 
@@ -38,6 +43,17 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Mixin
     private WorkDirOption workDir;
+
+    private final Supplier<EngineCheckReport> trainingEngineCheck;
+
+    public DoctorCommand() {
+        this(() -> TrainingEngine.shared().report());
+    }
+
+    /** @param trainingEngineCheck the self-check to report; tests hand in one made from a wrong kernel result */
+    DoctorCommand(Supplier<EngineCheckReport> trainingEngineCheck) {
+        this.trainingEngineCheck = trainingEngineCheck;
+    }
 
     @Override
     public Integer call() {
@@ -59,6 +75,12 @@ public final class DoctorCommand implements Callable<Integer> {
             out.println("runtime: " + runtime.name() + " (" + runtime.reason() + ")");
         } catch (RuntimeException | LinkageError e) {
             out.println("runtime: none (" + ErrorMessages.describe(e) + ")");
+            code = 1;
+        }
+        out.flush();
+        EngineCheckReport engine = trainingEngineCheck.get();
+        out.println("training engine: " + engine.summary());
+        if (!engine.passed()) {
             code = 1;
         }
         out.flush();

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.satstream.models.engine.CpuInfo;
+import io.satstream.models.engine.IsaLimit;
+import io.satstream.models.engine.internal.OneDnnIsaGuard;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +68,34 @@ class LauncherITCase {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().lines().toList()).hasSize(1);
         assertThat(r.err()).startsWith("satstream: ");
+    }
+
+    @Test
+    void doctorPrintsTheTrainingEngineCheckAndTheLimitThisCpuNeeds() throws Exception {
+        Result r = launch("doctor", "--work-dir", "wd");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        boolean needsLimit = OneDnnIsaGuard.decide(CpuInfo.current(), Map.of()).source() == IsaLimit.Source.AUTOMATIC;
+        assertThat(r.out().lines().filter(l -> l.startsWith("training engine: ")).toList()).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("training engine: ok (PyTorch ")
+                        .contains(needsLimit ? "oneDNN limit: DNNL_MAX_CPU_ISA=SSE41 (set by satstream: " : "oneDNN limit: no limit"));
+    }
+
+    @Test
+    void onACpuThatNeedsTheLimitForcingItOffMakesDoctorFailInOneLine() throws Exception {
+        Result r = launch(LAUNCHER, Map.of("SATSTREAM_NO_BUILD", "1", "DNNL_MAX_CPU_ISA", "ALL"), "doctor", "--work-dir", "wd");
+        List<String> engineLines = r.out().lines().filter(l -> l.startsWith("training engine: ")).toList();
+        assertThat(engineLines).hasSize(1);
+        if (OneDnnIsaGuard.decide(CpuInfo.current(), Map.of()).source() == IsaLimit.Source.AUTOMATIC) {
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(engineLines.get(0)).startsWith("training engine: FAILED on ")
+                    .contains("oneDNN limit: DNNL_MAX_CPU_ISA=ALL (from the environment)")
+                    .contains("remedy: unset DNNL_MAX_CPU_ISA (it is ALL) or set it to SSE41");
+            assertThat(r.out() + r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+        } else {
+            // Elsewhere ALL is what oneDNN runs anyway: the check passes.
+            assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+            assertThat(engineLines.get(0)).startsWith("training engine: ok (");
+        }
     }
 
     @Test

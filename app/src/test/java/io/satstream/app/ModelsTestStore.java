@@ -20,10 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 
 /**
  * A real model store for the {@code models} command tests, built once per JVM and copied into each test's work
@@ -76,11 +72,7 @@ final class ModelsTestStore {
     private static byte[] freshOnnx(ModelManifest like) {
         SegmentationNet net = new SegmentationNet(new SegmentationNet.Config(like.inputSpec().bands().size(),
                 like.classNames().size(), 8));
-        Block block = net.newBlock();
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            block.initialize(m, DataType.FLOAT32, new Shape(1, like.inputSpec().bands().size(), 8, 8));
-            return OnnxExporter.export(net, block);
-        }
+        return OnnxExporter.exportInitialised(net);
     }
 
     /** Every file and directory under {@code root}, by relative path, with each file's sha256: to compare states. */

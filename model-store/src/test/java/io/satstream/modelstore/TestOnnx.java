@@ -1,9 +1,5 @@
 package io.satstream.modelstore;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import io.satstream.models.InputSpec;
 import io.satstream.models.OnnxExporter;
 import io.satstream.models.SegmentationNet;
@@ -18,11 +14,7 @@ final class TestOnnx {
 
     static byte[] model(int inChannels, int numClasses) {
         SegmentationNet net = new SegmentationNet(new SegmentationNet.Config(inChannels, numClasses, 4));
-        Block block = net.newBlock();
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            block.initialize(m, DataType.FLOAT32, new Shape(1, inChannels, 8, 8));
-            return OnnxExporter.export(net, block);
-        }
+        return OnnxExporter.exportInitialised(net);
     }
 
     static ManifestDraft draft(Integer parent, List<String> classNames) {

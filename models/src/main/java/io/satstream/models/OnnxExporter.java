@@ -1,7 +1,11 @@
 package io.satstream.models;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.satstream.models.engine.TrainingEngine;
 import io.satstream.models.internal.OnnxGraphBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,5 +50,18 @@ public final class OnnxExporter {
                 OnnxGraphBuilder.float4d(OUTPUT_NAME, "N", (long) cfg.numClasses(), "H", "W"),
                 IR_VERSION, OPSET, "satstream", meta);
         return model.toByteArray();
+    }
+
+    /**
+     * {@code net} freshly initialised (He-normal weights, zero biases, no training) as ONNX: the starting point of
+     * training from scratch, and a real model wherever the weights do not matter.
+     */
+    public static byte[] exportInitialised(SegmentationNet net) {
+        Block block = net.newBlock();
+        int m = net.sizeMultiple();
+        try (NDManager manager = TrainingEngine.shared().newManager()) {
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, net.config().inChannels(), m, m));
+            return export(net, block);
+        }
     }
 }

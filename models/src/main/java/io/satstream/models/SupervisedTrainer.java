@@ -2,7 +2,6 @@ package io.satstream.models;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,17 +13,20 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.satstream.models.engine.TrainingEngine;
 import io.satstream.models.internal.CropSampler;
 import io.satstream.models.internal.MaskedCrossEntropy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Supervised training of a {@link SegmentationNet} with DJL (PyTorch engine, CPU): random crops, masked per-pixel
  * cross-entropy, Adam. After training the model is exported to ONNX and evaluated through ONNX Runtime, i.e. the
- * metrics describe the artifact that will serve.
+ * metrics describe the artifact that will serve. Nothing is trained on an engine whose numerical self-check failed
+ * ({@link TrainingEngine#requireHealthy()}).
  */
 public final class SupervisedTrainer {
 
@@ -39,6 +41,18 @@ public final class SupervisedTrainer {
     @FunctionalInterface
     public interface Progress {
         void onStep(int step, int steps, float loss);
+    }
+
+    private final Supplier<TrainingEngine> engine;
+
+    /** Trains on this JVM's {@link TrainingEngine#shared() shared engine}, started on the first {@code train}. */
+    public SupervisedTrainer() {
+        this.engine = TrainingEngine::shared;
+    }
+
+    public SupervisedTrainer(TrainingEngine engine) {
+        Objects.requireNonNull(engine, "engine");
+        this.engine = () -> engine;
     }
 
     public TrainedModel train(SegmentationNet.Config cfg, InputSpec spec, LabeledSampleSource source,
@@ -61,8 +75,11 @@ public final class SupervisedTrainer {
         int crop = opts.cropSize();
         net.checkInputSize(crop, crop);
 
-        Engine.getEngine("PyTorch").setRandomSeed((int) opts.seed());
-        Model model = Model.newInstance("satstream-unet", Device.cpu(), "PyTorch");
+        TrainingEngine trainingEngine = engine.get();
+        // Refuse before the first step: a wrong kernel would otherwise surface as NaN minutes later, or not at all.
+        trainingEngine.requireHealthy();
+        trainingEngine.setRandomSeed((int) opts.seed());
+        Model model = trainingEngine.newModel("satstream-unet");
         try {
             model.setBlock(net.newBlock());
             long started = System.nanoTime();

@@ -15,6 +15,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.satstream.models.engine.TrainingEngine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ class OnnxExporterTest {
     void everyBlockParameterIsExportedOnceWithItsValuesInDeclarationOrder() throws Exception {
         SegmentationNet net = new SegmentationNet(new SegmentationNet.Config(4, 5, 6));
         Block block = net.newBlock();
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+        try (NDManager m = TrainingEngine.shared().newManager()) {
             block.initialize(m, DataType.FLOAT32, new Shape(1, 4, 8, 8));
             ModelProto model = ModelProto.parseFrom(OnnxExporter.export(net, block));
 
@@ -81,7 +82,7 @@ class OnnxExporterTest {
     void refusesABlockOfAnotherShape() {
         SegmentationNet net = new SegmentationNet(new SegmentationNet.Config(3, 2, 4));
         Block other = new SequentialBlock().add(Blocks.identityBlock());
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+        try (NDManager m = TrainingEngine.shared().newManager()) {
             other.initialize(m, DataType.FLOAT32, new Shape(1, 3, 8, 8));
             assertThatThrownBy(() -> OnnxExporter.export(net, other))
                     .isInstanceOf(IllegalArgumentException.class)

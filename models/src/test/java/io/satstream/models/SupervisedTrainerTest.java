@@ -3,7 +3,11 @@ package io.satstream.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.satstream.models.engine.EngineCheckReport;
+import io.satstream.models.engine.TrainingEngine;
+import io.satstream.models.engine.TrainingEngineException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SupervisedTrainerTest {
@@ -25,6 +29,29 @@ class SupervisedTrainerTest {
             assertThat(model.config()).isEqualTo(CFG);
             assertThat(model.spec()).isEqualTo(InputSpec.rgbUint8(64));
         }
+    }
+
+    @Test
+    void refusesAtOnceWithOneLineWhenTheEngineSelfCheckFailed() {
+        // The real check on this engine, fed one wrong transposed-convolution gradient.
+        EngineCheckReport failed = TrainingEngine.shared()
+                .recheck(real -> real.corrupting("convtranspose2x2", "dweight", 0.2f));
+        AtomicInteger steps = new AtomicInteger();
+        LabeledSampleSource counted = rnd -> {
+            steps.incrementAndGet();
+            return new SyntheticBlobs(64).next(rnd);
+        };
+        SupervisedTrainer trainer = new SupervisedTrainer(TrainingEngine.refusing(failed));
+
+        assertThatThrownBy(() -> trainer.train(CFG, InputSpec.rgbUint8(64), counted,
+                new TrainingOptions(60, 4, 64, 3e-3f, 1L), (step, total, loss) -> steps.incrementAndGet()))
+                .isInstanceOf(TrainingEngineException.class)
+                .hasMessageStartingWith("training refused: the PyTorch ")
+                .hasMessageContaining(failed.cpu().describe())
+                .hasMessageContaining("convtranspose2x2 16->8 (2x16x16x16) dweight: off by 2.0e-01 of its range")
+                .hasMessageContaining("remedy: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(steps).as("no sample drawn, no step taken").hasValue(0);
     }
 
     @Test

@@ -16,13 +16,11 @@ import ai.djl.util.PairList;
  */
 public final class ConvTranspose2x2 extends AbstractBlock {
 
-    private final int inChannels;
     private final int outChannels;
     private final Parameter weight;
     private final Parameter bias;
 
     public ConvTranspose2x2(int inChannels, int outChannels) {
-        this.inChannels = inChannels;
         this.outChannels = outChannels;
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(inChannels, outChannels, 2, 2)).build());
@@ -43,15 +41,24 @@ public final class ConvTranspose2x2 extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = ps.getValue(bias, x.getDevice(), training);
+        return new NDList(apply(x, w, b));
+    }
+
+    /**
+     * The op itself, on arrays: {@code x} (n, in, h, w), {@code w} (in, out, 2, 2), {@code b} (out) to (n, out, 2h, 2w).
+     * out[n,o,2i+a,2j+b] = sum_c x[n,c,i,j] * W[c,o,a,b]: a 1x1 convolution to (o,a,b) channels, then a pixel shuffle.
+     */
+    public static NDArray apply(NDArray x, NDArray w, NDArray b) {
         Shape s = x.getShape();
         long n = s.get(0);
         long h = s.get(2);
         long wd = s.get(3);
-        // out[n,o,2i+a,2j+b] = sum_c x[n,c,i,j] * W[c,o,a,b]: a 1x1 conv to (o,a,b) channels, then pixel-shuffle.
-        NDArray kernel = w.transpose(1, 2, 3, 0).reshape(4L * outChannels, inChannels, 1, 1);
+        long in = w.getShape().get(0);
+        long out = w.getShape().get(1);
+        NDArray kernel = w.transpose(1, 2, 3, 0).reshape(4L * out, in, 1, 1);
         NDArray y = Conv2d.conv2d(x, kernel).singletonOrThrow();
-        y = y.reshape(n, outChannels, 2, 2, h, wd).transpose(0, 1, 4, 2, 5, 3).reshape(n, outChannels, 2 * h, 2 * wd);
-        return new NDList(y.add(b.reshape(1, outChannels, 1, 1)));
+        y = y.reshape(n, out, 2, 2, h, wd).transpose(0, 1, 4, 2, 5, 3).reshape(n, out, 2 * h, 2 * wd);
+        return y.add(b.reshape(1, out, 1, 1));
     }
 
     @Override

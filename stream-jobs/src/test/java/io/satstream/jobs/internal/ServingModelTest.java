@@ -2,10 +2,6 @@ package io.satstream.jobs.internal;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import io.satstream.modelstore.InputSpecJson;
 import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelStore;
@@ -70,10 +66,6 @@ class ServingModelTest {
 
     private static byte[] export(SegmentationNet.Config cfg) {
         SegmentationNet net = new SegmentationNet(cfg);
-        Block block = net.newBlock();
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            block.initialize(m, DataType.FLOAT32, new Shape(1, 3, 8, 8));
-            return OnnxExporter.export(net, block);
-        }
+        return OnnxExporter.exportInitialised(net);
     }
 }
