@@ -17,12 +17,4 @@ public record TrainingOptions(int steps, int batchSize, int cropSize, float lear
             throw new IllegalArgumentException("learningRate must be positive and finite: " + learningRate);
         }
     }
-
-    /**
-     * The short first training the app runs at start-up: 300 steps of 8 crops of 128x128. Measured on 2 shared
-     * cores: about 30 s with {@code baseChannels} 8, about 75 s with 16 (the cost grows with channels squared).
-     */
-    public static TrainingOptions brief(long seed) {
-        return new TrainingOptions(300, 8, 128, 2e-3f, seed);
-    }
 }
