@@ -1,6 +1,6 @@
 package io.satstream.ingest.ledger;
 
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.satstream.kafka.testing.TopicContents;
 
 /** Test helper: creates a topic and reads all of it back, read_committed or not. */
 public final class TopicReader {
@@ -34,23 +31,16 @@ public final class TopicReader {
         return topic;
     }
 
+    /** {@link TopicContents}, with keys as strings. */
     public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, boolean committed) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+        List<ConsumerRecord<byte[], byte[]>> raw = committed ? TopicContents.committed(bootstrap, topic)
+                : TopicContents.uncommitted(bootstrap, topic);
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>(raw.size());
+        for (ConsumerRecord<byte[], byte[]> r : raw) {
+            out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+                    r.serializedKeySize(), r.serializedValueSize(),
+                    r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value(), r.headers(),
+                    r.leaderEpoch()));
         }
         return out;
     }
