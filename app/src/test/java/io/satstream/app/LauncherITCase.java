@@ -91,6 +91,7 @@ class LauncherITCase {
                     .contains("oneDNN limit: DNNL_MAX_CPU_ISA=ALL (from the environment)")
                     .contains("remedy: unset DNNL_MAX_CPU_ISA (it is ALL) or set it to SSE41");
             assertThat(r.out() + r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+            assertThat((r.out() + r.err()).split("FAILED on ", -1)).as("the failure is said once").hasSize(2);
         } else {
             // Elsewhere ALL is what oneDNN runs anyway: the check passes.
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();

@@ -43,11 +43,8 @@ public final class TrainingEngine {
     public static synchronized TrainingEngine shared() {
         if (shared == null) {
             shared = start(CpuInfo.current(), System.getenv());
-            if (shared.report.passed()) {
-                LOG.info("training engine: {}", shared.report.summary());
-            } else {
-                LOG.warn("training engine: {}", shared.report.summary());
-            }
+            // INFO either way: a failed check reaches the user through the refusal (or doctor's line), once.
+            LOG.info("training engine: {}", shared.report.summary());
         }
         return shared;
     }
