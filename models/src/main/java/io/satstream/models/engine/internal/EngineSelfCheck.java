@@ -14,8 +14,8 @@ import java.util.Map;
  *
  * <p>The standard probes are the ops our networks train with, at shapes that reach oneDNN's blocked kernels (batch 2:
  * PyTorch sends a batch of one to its own convolution): channel counts that are multiples of the 8- and 16-channel
- * blocks, and counts that are not (3, 12, 20 — padded blocks, where the kernels went wrong on AMD CPUs with a blank
- * cache-topology leaf), the 1x1 head, the transposed 2x2 upsampling, batch norm and a matrix product.
+ * blocks, and counts that are not (3, 12, 20 — padded blocks, whose layout oneDNN's reorder got wrong on AMD CPUs
+ * with a blank cache-topology leaf), the 1x1 head, the transposed 2x2 upsampling, batch norm and a matrix product.
  */
 public final class EngineSelfCheck {
 

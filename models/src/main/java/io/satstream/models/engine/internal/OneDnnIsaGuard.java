@@ -9,9 +9,9 @@ import java.util.Map;
  *
  * <p>On AMD CPUs whose cache-topology leaf (cpuid 0x8000001D) reports nothing — hypervisors that pass
  * {@code topoext} through but blank the leaf, or CPUs without {@code topoext} — oneDNN 3.5/3.7 (PyTorch 2.5/2.7)
- * computes 1-byte caches and its AVX2 and AVX-512 direct convolutions return wrong values whenever a channel count
- * is not a multiple of the 8- or 16-channel block (docs/decisions/0002). Capped at SSE4.1 it convolves with im2col
- * and GEMM on plain layouts, which is right there. Everywhere else nothing is limited. A variable set by whoever
+ * computes 1-byte caches, and the reorder that lays out weights for its AVX2 and AVX-512 convolutions drops values
+ * whenever a channel count is not a multiple of the 8- or 16-channel block (docs/decisions/0002). Capped at SSE4.1
+ * it convolves with im2col and GEMM on plain layouts, which is right there. Everywhere else nothing is limited. A variable set by whoever
  * started the process always wins. Either way {@code EngineSelfCheck} verifies the result before training.
  */
 public final class OneDnnIsaGuard {
