@@ -10,7 +10,9 @@ import java.util.Objects;
 
 /**
  * What a model expects as input: band order, nominal tile size and per-band normalisation
- * {@code (sample / scale - mean[b]) / std[b]}.
+ * {@code (sample / scale - mean[b]) / std[b]}. Samples are expected in {@code [0, scale]}, the range the model
+ * was trained on ({@link #firstOutOfRange}); a NaN or infinite sample feeds the model as the band's mean (0
+ * after normalisation), so it cannot spread to its neighbours' scores: such pixels have no data.
  */
 public record InputSpec(List<String> bands, int tileSize, float scale, float[] mean, float[] std) {
 
@@ -121,11 +123,42 @@ public record InputSpec(List<String> bands, int tileSize, float scale, float[] m
                     int byteIn = in * 4;
                     for (int i = 0; i < pixelCount; i++) {
                         float v = (float) LE_FLOAT.get(planarPixels, byteIn + 4 * i);
-                        dst[out + i] = v * gain + bias;
+                        dst[out + i] = Float.isFinite(v) ? v * gain + bias : 0f;
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The first sample with data that lies outside {@code [0, scale]}, the range this model takes, as a
+     * sentence naming its band, pixel and value; null when every sample fits. NaN and infinite samples are not
+     * looked at: they are no data (see {@code ValidPixels}).
+     *
+     * @param valid one byte per pixel, 0 where the pixel has no data (skipped), or null when every pixel has data
+     */
+    public String firstOutOfRange(byte[] planarPixels, SampleType type, int pixelCount, byte[] valid) {
+        if (type == SampleType.UINT8 && scale >= 255f) {
+            return null; // every uint8 sample fits
+        }
+        for (int b = 0; b < bands.size(); b++) {
+            int in = b * pixelCount;
+            for (int i = 0; i < pixelCount; i++) {
+                if (valid != null && valid[i] == 0) {
+                    continue;
+                }
+                double v = switch (type) {
+                    case UINT8 -> planarPixels[in + i] & 0xFF;
+                    case UINT16 -> ((short) LE_SHORT.get(planarPixels, 2 * (in + i))) & 0xFFFF;
+                    case FLOAT32 -> (float) LE_FLOAT.get(planarPixels, 4 * (in + i));
+                };
+                if ((v < 0 || v > scale) && Double.isFinite(v)) {
+                    return "sample " + (float) v + " in band " + bands.get(b) + " at pixel " + i
+                            + " is outside the model's input range [0, " + scale + "]";
+                }
+            }
+        }
+        return null;
     }
 
     @Override

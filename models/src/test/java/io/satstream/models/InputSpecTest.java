@@ -58,6 +58,48 @@ class InputSpecTest {
         }
     }
 
+    private static byte[] floats(float... values) {
+        ByteBuffer f32 = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            f32.putFloat(v);
+        }
+        return f32.array();
+    }
+
+    @Test
+    void nanAndInfinitySamplesFeedTheModelAsTheBandMean() {
+        float[] dst = new float[6];
+        twoBands.normalizeInto(floats(Float.NaN, 500f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, 1000f),
+                SampleType.FLOAT32, 3, dst, 0);
+        assertThat(dst[0]).isZero();
+        assertThat(dst[2]).isZero();
+        assertThat(dst[3]).isZero();
+        assertThat(dst[1]).isCloseTo((0.5f - 0.5f) / 0.2f, within(1e-5f));
+        assertThat(dst[5]).isCloseTo((1f - 0.25f) / 0.1f, within(1e-5f));
+    }
+
+    @Test
+    void firstOutOfRangeNamesTheFirstSampleWithDataOutsideZeroToScale() {
+        // scale 1000: 3e38 in band red (second band), pixel 1, is out; NaN is no data and not looked at
+        byte[] pixels = floats(0f, 1000f, Float.NaN, 12f, 3e38f, 5f);
+        assertThat(twoBands.firstOutOfRange(pixels, SampleType.FLOAT32, 3, null))
+                .isEqualTo("sample 3.0E38 in band red at pixel 1 is outside the model's input range [0, 1000.0]");
+        // the same pixel marked as no data is skipped
+        assertThat(twoBands.firstOutOfRange(pixels, SampleType.FLOAT32, 3, new byte[] {1, 0, 1})).isNull();
+        assertThat(twoBands.firstOutOfRange(floats(-0.5f, 0f, 0f, 0f, 0f, 0f), SampleType.FLOAT32, 3, null))
+                .startsWith("sample -0.5 in band nir at pixel 0");
+    }
+
+    @Test
+    void uint16AboveAnEightBitModelsScaleIsOutOfRangeAndUint8NeverIs() {
+        InputSpec rgb = InputSpec.rgbUint8(256);
+        ByteBuffer u16 = ByteBuffer.allocate(2 * 3).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 255)
+                .putShort((short) 0).putShort((short) 256);
+        assertThat(rgb.firstOutOfRange(u16.array(), SampleType.UINT16, 1, null))
+                .isEqualTo("sample 256.0 in band blue at pixel 0 is outside the model's input range [0, 255.0]");
+        assertThat(rgb.firstOutOfRange(new byte[] {(byte) 255, 0, 7}, SampleType.UINT8, 1, null)).isNull();
+    }
+
     @Test
     void rejectsBuffersOfTheWrongSize() {
         float[] dst = new float[100];

@@ -24,6 +24,14 @@ public final class RasterDecoder {
         this.limit = new SizeLimit(maxPixels);
     }
 
+    /**
+     * Refuses, from the header and before decoding, images of more than {@code maxPixels} pixels or whose
+     * decoded samples (all bands) would take more than {@code maxDecodedBytes}.
+     */
+    public RasterDecoder(long maxPixels, long maxDecodedBytes) {
+        this.limit = new SizeLimit(maxPixels, maxDecodedBytes);
+    }
+
     public long maxPixels() {
         return limit.maxPixels();
     }

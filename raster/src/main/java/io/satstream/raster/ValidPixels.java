@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
+import io.satstream.schemas.DataType;
 import io.satstream.schemas.Tile;
 import io.satstream.schemas.TilePlacement;
 
@@ -11,7 +12,8 @@ import io.satstream.schemas.TilePlacement;
  * Which pixels of a raster or tile hold data. A pixel has no data when the internal mask says so, when it
  * equals the nodata value in <em>every</em> band (one dark band alone is data: a water pixel can be 0 in
  * blue), or — for a tile — when it lies past the scene's right or bottom edge (padding, known from the
- * tile's placement).
+ * tile's placement), or when any of its samples is NaN or infinite (a float raster's usual way to say "no
+ * data", and never a value a model can use).
  *
  * <p>Results are one byte per pixel, row-major, 1 = data, 0 = no data; {@code null} means every pixel
  * has data, so the common case allocates nothing.
@@ -23,6 +25,7 @@ public final class ValidPixels {
     public static byte[] of(RasterImage image) {
         byte[] valid = copyOf(image.validMask());
         valid = applyNodata(image, valid);
+        valid = applyNonFinite(image, valid);
         return valid;
     }
 
@@ -83,6 +86,26 @@ public final class ValidPixels {
         byte[] out = new byte[n];
         Arrays.fill(out, (byte) 1);
         return out;
+    }
+
+    /** Clears pixels with a NaN or infinite sample in any band (float32 only: integers are always finite). */
+    private static byte[] applyNonFinite(RasterImage image, byte[] valid) {
+        if (image.dataType() != DataType.FLOAT32) {
+            return valid;
+        }
+        int n = image.pixelCount();
+        ByteBuffer le = ByteBuffer.wrap(image.pixels()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int b = 0; b < image.bandCount(); b++) {
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(le.getFloat((b * n + i) * 4))) {
+                    if (valid == null) {
+                        valid = allValid(n);
+                    }
+                    valid[i] = 0;
+                }
+            }
+        }
+        return valid;
     }
 
     /** Clears pixels that equal nodata in every band. */

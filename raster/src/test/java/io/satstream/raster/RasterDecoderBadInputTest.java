@@ -131,6 +131,19 @@ class RasterDecoderBadInputTest {
     }
 
     @Test
+    void aDecodedByteLimitRefusesFromTheHeaderWhatThePixelLimitAllows() {
+        // 791x718 RGB uint8 TIFF and 797x644 RGB JPEG: ~1.7 MB and (as up to 4 components) ~2 MB decoded.
+        RasterDecoder strict = new RasterDecoder(1_000_000, 1_000_000);
+        assertThatThrownBy(() -> strict.decode(SharedData.bytes(TIFF)))
+                .isInstanceOf(RasterDecodeException.class).hasMessageContaining("more than the limit of 0 MiB");
+        assertThatThrownBy(() -> strict.decode(SharedData.bytes(JPEG)))
+                .isInstanceOf(RasterDecodeException.class).hasMessageContaining("797x644x4 samples of 1 bytes");
+        // a 1000x1000 grey PNG needs 1 MB: one byte over the limit of 999 999
+        assertThatThrownBy(() -> new RasterDecoder(1_000_000, 999_999).decode(PngBytes.grayClaiming(1000, 1000)))
+                .isInstanceOf(RasterDecodeException.class).hasMessageContaining("1000x1000x1 samples of 1 bytes");
+    }
+
+    @Test
     void zeroSizedImagesAreRefused() {
         assertThatThrownBy(() -> decoder.decode(TiffBytes.gray8(0, 0).pixels(new byte[1]).build()))
                 .isInstanceOf(RasterDecodeException.class).hasMessage("image is 0x0");

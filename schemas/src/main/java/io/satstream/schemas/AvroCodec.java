@@ -2,11 +2,17 @@ package io.satstream.schemas;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.satstream.schemas.internal.AvroBoundsCheck;
+
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -23,10 +29,15 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class AvroCodec<T extends SpecificRecord> {
 
+    /** C3 01 and the 8-byte fingerprint of the writer schema. */
+    private static final int HEADER_BYTES = 10;
+
     private final Class<T> type;
     private final Schema schema;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
+    /** Writer schemas by their 64-bit parsing fingerprint, as the single-object header names them. */
+    private final Map<Long, Schema> writers = new HashMap<>();
 
     private AvroCodec(Class<T> type, Schema schema, List<Schema> releasedWriterSchemas) {
         this.type = type;
@@ -37,7 +48,9 @@ public final class AvroCodec<T extends SpecificRecord> {
         SchemaStore.Cache store = new SchemaStore.Cache();
         for (Schema released : releasedWriterSchemas) {
             store.addSchema(released);
+            writers.put(SchemaNormalization.parsingFingerprint64(released), released);
         }
+        writers.put(SchemaNormalization.parsingFingerprint64(schema), schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema, store);
     }
 
@@ -87,18 +100,43 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
 
     /**
-     * Decodes one single-object-encoded record.
+     * Decodes one single-object-encoded record within {@link InputLimits#defaults()}.
      *
      * @throws AvroDecodingException with a human-readable reason when the bytes are not a record of
-     *     this type (wrong header, unknown fingerprint, truncated body)
+     *     this type (wrong header, unknown fingerprint, truncated body, a length that lies)
      */
     public T decode(byte[] bytes) {
+        return decode(bytes, InputLimits.defaults());
+    }
+
+    /**
+     * Decodes one single-object-encoded record, first checking, without allocating, that it is within
+     * {@code limits} and that every length it carries fits inside it (see {@code AvroBoundsCheck}): a record
+     * that lies about a length costs an exception, never the memory it claims.
+     *
+     * @throws AvroDecodingException with a human-readable reason when the bytes are not a record of
+     *     this type (wrong header, unknown fingerprint, truncated body, a length that lies, over a limit)
+     */
+    public T decode(byte[] bytes, InputLimits limits) {
+        Objects.requireNonNull(limits, "limits");
         if (bytes == null) {
             throw new AvroDecodingException("no value (null record)");
         }
         if (!isSingleObjectEncoded(bytes)) {
             throw new AvroDecodingException("not Avro single-object encoding (missing C3 01 header)");
         }
+        if (bytes.length > limits.maxRecordBytes()) {
+            throw new AvroDecodingException(type.getSimpleName() + " record of " + bytes.length
+                    + " bytes is over the limit of " + limits.maxRecordBytes());
+        }
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        Schema writer = writers.get(fingerprint);
+        if (writer == null) {
+            throw new AvroDecodingException("cannot decode " + type.getSimpleName() + ": schema fingerprint "
+                    + String.format("%016X", fingerprint) + " is not a released " + type.getSimpleName()
+                    + " schema");
+        }
+        AvroBoundsCheck.check(writer, bytes, HEADER_BYTES, limits);
         try {
             return decoder.decode(bytes);
         } catch (IOException | RuntimeException e) {

@@ -87,7 +87,7 @@ public final class SegmentationJob {
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "tiles").uid("tiles-source"));
 
         SingleOutputStreamOperator<DecodedTile> decoded = raw
-                .process(new TileDecodeFunction(cfg.maxTilePixels(), DLQ))
+                .process(new TileDecodeFunction(cfg.inputLimits(), DLQ))
                 .returns(TypeInformation.of(DecodedTile.class))
                 .name("decode-validate").uid("decode-validate");
 
@@ -95,7 +95,7 @@ public final class SegmentationJob {
                 .transform("batch-inference", TypeInformation.of(SegmentationRecord.class),
                         new MicroBatchInferenceOperator(cfg.modelStoreDir(), cfg.modelName(), cfg.runtime(),
                                 cfg.intraOpThreads(), cfg.interOpThreads(), cfg.batchMaxSize(),
-                                cfg.batchMaxWait().toMillis(), DLQ))
+                                cfg.batchMaxWait().toMillis(), cfg.inputLimits().maxBatchBytes(), DLQ))
                 .uid("batch-inference");
 
         segmented.sinkTo(KafkaSink.<SegmentationRecord>builder()

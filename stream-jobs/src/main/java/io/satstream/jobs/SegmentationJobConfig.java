@@ -1,5 +1,6 @@
 package io.satstream.jobs;
 
+import io.satstream.schemas.InputLimits;
 import io.satstream.schemas.Topics;
 
 import java.io.Serializable;
@@ -21,8 +22,6 @@ public final class SegmentationJobConfig implements Serializable {
     public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(50);
     /** Default checkpoint interval; it is also the floor of end-to-end latency for read_committed readers. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
-    /** Default largest tile (pixels) accepted; bigger ones go to the DLQ instead of exhausting memory. */
-    public static final long DEFAULT_MAX_TILE_PIXELS = 16L * 1024 * 1024;
     private static final Set<String> RUNTIMES = Set.of("auto", "onnxruntime", "tensorrt");
 
     private final String bootstrapServers;
@@ -42,7 +41,7 @@ public final class SegmentationJobConfig implements Serializable {
     private final Duration batchMaxWait;
     private final int parallelism;
     private final Duration checkpointInterval;
-    private final long maxTilePixels;
+    private final InputLimits inputLimits;
     private final Duration transactionTimeout;
 
     private SegmentationJobConfig(Builder b) {
@@ -63,7 +62,7 @@ public final class SegmentationJobConfig implements Serializable {
         this.batchMaxWait = b.batchMaxWait;
         this.parallelism = b.parallelism;
         this.checkpointInterval = b.checkpointInterval;
-        this.maxTilePixels = b.maxTilePixels;
+        this.inputLimits = b.inputLimits;
         this.transactionTimeout = b.transactionTimeout;
     }
 
@@ -97,7 +96,8 @@ public final class SegmentationJobConfig implements Serializable {
     public Duration batchMaxWait() { return batchMaxWait; }
     public int parallelism() { return parallelism; }
     public Duration checkpointInterval() { return checkpointInterval; }
-    public long maxTilePixels() { return maxTilePixels; }
+    /** What one record may make the job allocate; over a limit, the record goes to the DLQ with the reason. */
+    public InputLimits inputLimits() { return inputLimits; }
     public Duration transactionTimeout() { return transactionTimeout; }
 
     /** Builder; {@link #build()} reports every problem at once. */
@@ -119,7 +119,7 @@ public final class SegmentationJobConfig implements Serializable {
         private Duration batchMaxWait = DEFAULT_BATCH_MAX_WAIT;
         private int parallelism = 1;
         private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
-        private long maxTilePixels = DEFAULT_MAX_TILE_PIXELS;
+        private InputLimits inputLimits = InputLimits.defaults();
         private Duration transactionTimeout = Duration.ofMinutes(5);
 
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -141,7 +141,7 @@ public final class SegmentationJobConfig implements Serializable {
         public Builder batchMaxWait(Duration v) { batchMaxWait = v; return this; }
         public Builder parallelism(int v) { parallelism = v; return this; }
         public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
-        public Builder maxTilePixels(long v) { maxTilePixels = v; return this; }
+        public Builder inputLimits(InputLimits v) { inputLimits = v; return this; }
         /** Kafka transaction timeout of the sinks; must stay below the broker's transaction.max.timeout.ms. */
         public Builder transactionTimeout(Duration v) { transactionTimeout = v; return this; }
 
@@ -178,8 +178,8 @@ public final class SegmentationJobConfig implements Serializable {
             if (checkpointInterval == null || checkpointInterval.toMillis() < 10) {
                 problems.add("checkpointInterval must be >= 10 ms (exactly-once output is committed per checkpoint)");
             }
-            if (maxTilePixels < 1) {
-                problems.add("maxTilePixels must be >= 1");
+            if (inputLimits == null) {
+                problems.add("inputLimits must be set (InputLimits.defaults() when in doubt)");
             }
             if (transactionTimeout == null || checkpointInterval != null
                     && transactionTimeout.compareTo(checkpointInterval.multipliedBy(2)) < 0) {

@@ -38,7 +38,13 @@ public final class PngJpegDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
             // the header alone, so that an absurd size is refused before anything is allocated
-            limit.checkSize(reader.getWidth(0), reader.getHeight(0));
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            limit.checkSize(width, height);
+            if (format == ImageFormat.JPEG) {
+                // at most 4 components of 8 bits
+                limit.checkDecodedBytes(width, height, 4, 1);
+            }
             ReadWarnings warnings = ReadWarnings.attachTo(reader);
             BufferedImage image = reader.read(0);
             if (!warnings.isEmpty()) {
@@ -66,7 +72,7 @@ public final class PngJpegDecoder {
      * and this refuses an absurd one before ImageIO allocates anything.
      */
     private static void checkPngHeader(byte[] bytes, SizeLimit limit) {
-        if (bytes.length < 24) {
+        if (bytes.length < 26) {
             throw new RasterDecodeException("truncated PNG (" + bytes.length + " bytes, no complete header)");
         }
         if (bytes[12] != 'I' || bytes[13] != 'H' || bytes[14] != 'D' || bytes[15] != 'R') {
@@ -78,7 +84,20 @@ public final class PngJpegDecoder {
             throw new RasterDecodeException("corrupt PNG: size " + width + "x" + height + " is beyond the PNG limit");
         }
         limit.checkSize((int) width, (int) height);
+        // IHDR: bit depth at byte 24 (16 means two bytes a sample), colour type at 25 (up to 4 samples a pixel)
+        int bytesPerSample = (bytes[24] & 0xFF) == 16 ? 2 : 1;
+        limit.checkDecodedBytes((int) width, (int) height, pngSamplesPerPixel(bytes[25] & 0xFF), bytesPerSample);
         PngStructure.validate(bytes);
+    }
+
+    /** Decoded samples per pixel of a PNG colour type; a palette expands to RGB(A), so it counts as four. */
+    private static int pngSamplesPerPixel(int colourType) {
+        return switch (colourType) {
+            case 0 -> 1;
+            case 4 -> 2;
+            case 2 -> 3;
+            default -> 4;
+        };
     }
 
     private static RasterImage toRaster(BufferedImage image, String format) {

@@ -29,8 +29,14 @@ public final class BatchSegmenter {
 
     private BatchSegmenter() {}
 
-    /** Throws {@link TileRejectedException} when the tile's bands cannot feed the model. */
-    public static void checkFits(Tile tile, ServingModel model) {
+    /**
+     * Throws {@link TileRejectedException} when the tile cannot feed the model: other bands, or a sample with data
+     * outside the model's input range ({@link InputSpec#firstOutOfRange}; a float tile of 3e38 fed to a model
+     * trained on 8-bit imagery would otherwise come out as a confident, meaningless mask).
+     *
+     * @param valid the tile's pixel validity (null: every pixel has data); pixels without data are not checked
+     */
+    public static void checkFits(Tile tile, byte[] valid, ServingModel model) {
         List<String> want = model.spec().bands();
         List<String> have = tile.getBands();
         if (have.size() != want.size()) {
@@ -43,6 +49,19 @@ public final class BatchSegmenter {
                         + model.ref() + " input bands " + want);
             }
         }
+        String outOfRange = model.spec().firstOutOfRange(bytesOf(tile.getPixels()),
+                SampleType.valueOf(tile.getDataType().name()), tile.getWidth() * tile.getHeight(), valid);
+        if (outOfRange != null) {
+            throw new TileRejectedException(STAGE_MODEL_INPUT, tile.getDataType() + " tile does not fit model "
+                    + model.ref() + ": " + outOfRange);
+        }
+    }
+
+    /** Bytes of the float tensors one tile adds to a batch: its padded input and its class scores. */
+    public static long tensorBytes(Tile tile, ServingModel model) {
+        int m = model.sizeMultiple();
+        long plane = (long) roundUp(tile.getWidth(), m) * roundUp(tile.getHeight(), m);
+        return plane * (model.spec().bands().size() + model.runtime().numClasses()) * Float.BYTES;
     }
 
     /** Key that says whether two tiles can share a batch. */
@@ -112,6 +131,7 @@ public final class BatchSegmenter {
         }
         long t0 = System.nanoTime();
         float[] logits = model.runtime().infer(input, n, c, ph, pw);
+        checkFinite(logits, n, tiles);
         // An ArrayList copy: the caller's list may hold nulls, which List.copyOf refuses.
         return new InferredBatch(model, tiles, new ArrayList<>(valid), logits, pw, ph,
                 (System.nanoTime() - t0) / 1_000);
@@ -166,6 +186,20 @@ public final class BatchSegmenter {
                     .build());
         }
         return out;
+    }
+
+    /**
+     * A NaN or infinite class score means the model cannot answer for that input (its inputs are finite by
+     * construction): failing here sends the tile to the DLQ instead of turning NaN into "class 0".
+     */
+    private static void checkFinite(float[] logits, int n, List<Tile> tiles) {
+        int perTile = logits.length / n;
+        for (int i = 0; i < logits.length; i++) {
+            if (!Float.isFinite(logits[i])) {
+                throw new IllegalStateException("model produced a non-finite class score (" + logits[i]
+                        + ") for tile " + tiles.get(i / perTile).getTileId());
+            }
+        }
     }
 
     static int roundUp(int v, int m) {

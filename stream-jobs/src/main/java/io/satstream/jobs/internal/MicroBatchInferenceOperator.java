@@ -6,6 +6,7 @@ import io.satstream.jobs.records.RejectedRecord;
 import io.satstream.jobs.records.SegmentationRecord;
 import io.satstream.models.RuntimeOptions;
 import io.satstream.schemas.AvroCodec;
+import io.satstream.schemas.InputLimits;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Tile;
 
@@ -33,12 +34,14 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Collects decoded tiles into micro-batches (flushed at {@code maxBatchSize} tiles, after
- * {@code maxWaitMillis} from the first tile of a batch, or when a tile of another size arrives) and
- * segments each batch with the serving model.
+ * {@code maxWaitMillis} from the first tile of a batch, when a tile of another size arrives, or before its
+ * tensors would pass {@code maxBatchBytes}) and segments each batch with the serving model.
  *
  * <p>Exactly-once: tiles waiting in the buffer are part of the operator state, so a checkpoint taken
  * while a batch is open restores those tiles (the source offsets already lie past them). Tiles whose
- * bands do not fit the model go to the DLQ side output with stage {@code model-input}.
+ * bands or sample values do not fit the model, or whose tensors alone pass {@code maxBatchBytes}, go to the DLQ
+ * side output with stage {@code model-input}; a tile the model answers with NaN goes there with stage
+ * {@code inference}.
  *
  * <p>Post-processing (argmax, confidence, Avro encoding) of batch k runs on a helper thread while the
  * task thread already feeds batch k+1 to the runtime, so the runtime is never idle waiting for it.
@@ -57,6 +60,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
     private final int interOpThreads;
     private final int maxBatchSize;
     private final long maxWaitMillis;
+    private final long maxBatchBytes;
     private final OutputTag<RejectedRecord> dlqTag;
 
     private transient ServingModel model;
@@ -64,6 +68,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
     private transient AvroCodec<Segmentation> segmentationCodec;
     private transient List<DecodedTile> buffer;
     private transient long bufferShape;
+    private transient long bufferBytes;
     private transient long timerFor;
     private transient ListState<DecodedTile> bufferState;
     private transient Counter segmented;
@@ -80,7 +85,8 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
     private record PendingBatch(CompletableFuture<List<SegmentationRecord>> records, int size) {}
 
     public MicroBatchInferenceOperator(String modelStoreDir, String modelName, String runtimeKind, int intraOpThreads,
-            int interOpThreads, int maxBatchSize, long maxWaitMillis, OutputTag<RejectedRecord> dlqTag) {
+            int interOpThreads, int maxBatchSize, long maxWaitMillis, long maxBatchBytes,
+            OutputTag<RejectedRecord> dlqTag) {
         this.modelStoreDir = modelStoreDir;
         this.modelName = modelName;
         this.runtimeKind = runtimeKind;
@@ -88,6 +94,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         this.interOpThreads = interOpThreads;
         this.maxBatchSize = maxBatchSize;
         this.maxWaitMillis = maxWaitMillis;
+        this.maxBatchBytes = maxBatchBytes;
         this.dlqTag = dlqTag;
     }
 
@@ -137,7 +144,13 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         DecodedTile decoded = element.getValue();
         Tile tile = decoded.tile(tileCodec);
         try {
-            BatchSegmenter.checkFits(tile, model);
+            BatchSegmenter.checkFits(tile, decoded.valid, model);
+            long bytes = BatchSegmenter.tensorBytes(tile, model);
+            if (bytes > maxBatchBytes) {
+                throw new TileRejectedException(TileRejectedException.STAGE_MODEL_INPUT, "a " + tile.getWidth() + "x"
+                        + tile.getHeight() + " tile needs " + InputLimits.humanBytes(bytes) + " of inference tensors for model "
+                        + model.ref() + ", more than the per-batch limit of " + InputLimits.humanBytes(maxBatchBytes));
+            }
         } catch (TileRejectedException e) {
             rejected.inc();
             output.collect(dlqTag, new StreamRecord<>(
@@ -148,15 +161,19 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
     }
 
     private void add(DecodedTile decoded) {
-        long shape = BatchSegmenter.shapeKey(decoded.tile(tileCodec));
-        if (!buffer.isEmpty() && shape != bufferShape) {
+        Tile tile = decoded.tile(tileCodec);
+        long shape = BatchSegmenter.shapeKey(tile);
+        long bytes = BatchSegmenter.tensorBytes(tile, model);
+        if (!buffer.isEmpty() && (shape != bufferShape || bufferBytes + bytes > maxBatchBytes)) {
             flush();
         }
         if (buffer.isEmpty()) {
             bufferShape = shape;
+            bufferBytes = 0;
             scheduleFlush();
         }
         buffer.add(decoded);
+        bufferBytes += bytes;
         if (buffer.size() >= maxBatchSize) {
             flush();
         }

@@ -4,6 +4,7 @@ import io.satstream.jobs.TileRejectedException;
 import io.satstream.jobs.records.DecodedTile;
 import io.satstream.jobs.records.RawTileRecord;
 import io.satstream.jobs.records.RejectedRecord;
+import io.satstream.schemas.InputLimits;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -15,20 +16,20 @@ import org.apache.flink.util.OutputTag;
 public final class TileDecodeFunction extends ProcessFunction<RawTileRecord, DecodedTile> {
     private static final long serialVersionUID = 1L;
 
-    private final long maxPixels;
+    private final InputLimits limits;
     private final OutputTag<RejectedRecord> dlqTag;
     private transient TileDecoding decoding;
     private transient Counter decoded;
     private transient Counter rejected;
 
-    public TileDecodeFunction(long maxPixels, OutputTag<RejectedRecord> dlqTag) {
-        this.maxPixels = maxPixels;
+    public TileDecodeFunction(InputLimits limits, OutputTag<RejectedRecord> dlqTag) {
+        this.limits = limits;
         this.dlqTag = dlqTag;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        decoding = new TileDecoding(maxPixels);
+        decoding = new TileDecoding(limits);
         decoded = getRuntimeContext().getMetricGroup().counter("tilesDecoded");
         rejected = getRuntimeContext().getMetricGroup().counter("tilesRejected");
     }

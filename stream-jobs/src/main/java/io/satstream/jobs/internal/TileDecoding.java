@@ -14,8 +14,12 @@ import io.satstream.raster.ValidPixels;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.AvroDecodingException;
 import io.satstream.schemas.DataType;
+import io.satstream.schemas.InputLimits;
 import io.satstream.schemas.Tile;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -25,30 +29,40 @@ import java.util.List;
  * Turns a raw {@code tiles} record into a validated {@link DecodedTile}: an Avro {@link Tile} in
  * single-object encoding, or the bytes of a PNG, JPEG or (Geo)TIFF image recognised by its magic bytes.
  * Anything else raises {@link TileRejectedException} with a reason a person can act on.
+ *
+ * <p>Every size a record states is checked against {@link InputLimits} before it is allocated: the value's
+ * length, the key's, the {@code source} header's, every length inside the Avro bytes, an image header's
+ * pixels and decoded bytes. A key that is not UTF-8 text, or longer than a tile id may be, is refused; a
+ * missing or empty key means "the tile id is in the tile" (or, for a raw image, one is made from the
+ * record's topic, partition and offset).
  */
 public final class TileDecoding {
 
     private final AvroCodec<Tile> codec = AvroCodec.tile();
     private final RasterDecoder rasterDecoder;
-    private final long maxPixels;
+    private final InputLimits limits;
 
-    public TileDecoding(long maxPixels) {
-        this.maxPixels = maxPixels;
-        this.rasterDecoder = new RasterDecoder(maxPixels);
+    public TileDecoding(InputLimits limits) {
+        this.limits = limits;
+        this.rasterDecoder = new RasterDecoder(limits.maxPixels(), limits.maxTileBytes());
     }
 
     public DecodedTile decode(RawTileRecord raw) {
         long t0 = System.nanoTime();
         byte[] value = raw.value;
-        String key = raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8);
         if (value == null || value.length == 0) {
             throw new TileRejectedException(STAGE_DECODE, "empty record value (no tile bytes)");
         }
+        if (value.length > limits.maxRecordBytes()) {
+            throw new TileRejectedException(STAGE_DECODE, "record value of " + value.length
+                    + " bytes is over the limit of " + limits.maxRecordBytes());
+        }
+        String key = keyOf(raw.key);
         Tile tile;
         byte[] tileAvro;
         if (AvroCodec.isSingleObjectEncoded(value)) {
             try {
-                tile = codec.decode(value);
+                tile = codec.decode(value, limits);
             } catch (AvroDecodingException e) {
                 throw new TileRejectedException(STAGE_DECODE, e.getMessage(), e);
             }
@@ -76,7 +90,9 @@ public final class TileDecoding {
                 throw new TileRejectedException(STAGE_DECODE, format + " could not be decoded: " + e, e);
             }
             String tileId = key != null ? key : "raw-" + raw.topic + "-" + raw.partition + "-" + raw.offset;
-            tile = fromImage(tileId, raw, format, image);
+            String source = raw.sourceHeader == null ? null : text(raw.sourceHeader, limits.maxStringBytes(),
+                    "source header");
+            tile = fromImage(tileId, source, raw, format, image);
             tileAvro = codec.encode(tile);
         }
         validate(tile);
@@ -92,11 +108,37 @@ public final class TileDecoding {
         return new DecodedTile(tile.getTileId(), raw.key, value, tileAvro, tile, valid, micros);
     }
 
-    private static Tile fromImage(String tileId, RawTileRecord raw, ImageFormat format, RasterImage image) {
+    /** The key as a tile id; null when there is none. */
+    private String keyOf(byte[] key) {
+        if (key == null || key.length == 0) {
+            return null;
+        }
+        return text(key, limits.maxKeyBytes(), "record key");
+    }
+
+    /** Strict UTF-8 of at most {@code limit} bytes: a replacement character would make a different id. */
+    private static String text(byte[] bytes, int limit, String what) {
+        if (bytes.length > limit) {
+            throw new TileRejectedException(STAGE_VALIDATE, what + " of " + bytes.length
+                    + " bytes is longer than the limit of " + limit);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new TileRejectedException(STAGE_VALIDATE, what + " is not UTF-8 text (first bytes: "
+                    + hexPrefix(bytes) + ")");
+        }
+    }
+
+    private static Tile fromImage(String tileId, String source, RawTileRecord raw, ImageFormat format,
+            RasterImage image) {
         return Tile.newBuilder()
                 .setTileId(tileId)
                 .setSceneId(tileId)
-                .setSource(raw.source != null ? raw.source : "raw-" + format.name().toLowerCase())
+                .setSource(source != null ? source : "raw-" + format.name().toLowerCase())
                 .setIngestedAt(Instant.ofEpochMilli(raw.timestamp > 0 ? raw.timestamp : System.currentTimeMillis()))
                 .setWidth(image.width())
                 .setHeight(image.height())
@@ -115,20 +157,34 @@ public final class TileDecoding {
         if (tile.getTileId() == null || tile.getTileId().isBlank()) {
             throw new TileRejectedException(STAGE_VALIDATE, "tile id is empty");
         }
+        // at most the string limit (64 KiB by default), already checked while the Avro was walked
+        int idBytes = tile.getTileId().getBytes(StandardCharsets.UTF_8).length;
+        if (idBytes > limits.maxKeyBytes()) {
+            throw new TileRejectedException(STAGE_VALIDATE, "tile id of " + idBytes
+                    + " bytes is longer than the limit of " + limits.maxKeyBytes());
+        }
         int w = tile.getWidth();
         int h = tile.getHeight();
         if (w <= 0 || h <= 0) {
             throw new TileRejectedException(STAGE_VALIDATE, "impossible dimensions " + w + "x" + h);
         }
-        if ((long) w * h > maxPixels) {
+        if ((long) w * h > limits.maxPixels()) {
             throw new TileRejectedException(STAGE_VALIDATE,
-                    "tile is " + w + "x" + h + " pixels, more than the limit of " + maxPixels);
+                    "tile is " + w + "x" + h + " pixels, more than the limit of " + limits.maxPixels());
         }
         int bands = tile.getBands().size();
         if (bands == 0) {
             throw new TileRejectedException(STAGE_VALIDATE, "tile has no bands");
         }
+        if (bands > limits.maxBands()) {
+            throw new TileRejectedException(STAGE_VALIDATE,
+                    "tile has " + bands + " bands, more than the limit of " + limits.maxBands());
+        }
         long expected = (long) w * h * bands * bytesPerSample(tile.getDataType());
+        if (expected > limits.maxTileBytes()) {
+            throw new TileRejectedException(STAGE_VALIDATE, w + "x" + h + "x" + bands + " " + tile.getDataType()
+                    + " samples take " + expected + " bytes, more than the limit of " + limits.maxTileBytes());
+        }
         int actual = tile.getPixels().remaining();
         if (actual != expected) {
             throw new TileRejectedException(STAGE_VALIDATE, "pixel buffer has " + actual + " bytes, expected " + expected

@@ -12,8 +12,8 @@ public class RawTileRecord {
     public byte[] key;
     /** The original value bytes (null for a tombstone). */
     public byte[] value;
-    /** The optional {@code source} header. */
-    public String source;
+    /** The optional {@code source} header's value, as it came (checked and decoded with the record). */
+    public byte[] sourceHeader;
     public String topic;
     public int partition;
     public long offset;
@@ -22,10 +22,10 @@ public class RawTileRecord {
 
     public RawTileRecord() {}
 
-    public RawTileRecord(byte[] key, byte[] value, String source, String topic, int partition, long offset, long timestamp) {
+    public RawTileRecord(byte[] key, byte[] value, byte[] sourceHeader, String topic, int partition, long offset, long timestamp) {
         this.key = key;
         this.value = value;
-        this.source = source;
+        this.sourceHeader = sourceHeader;
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
@@ -39,7 +39,7 @@ public class RawTileRecord {
         }
         return partition == r.partition && offset == r.offset && timestamp == r.timestamp
                 && Arrays.equals(key, r.key) && Arrays.equals(value, r.value)
-                && Objects.equals(source, r.source) && Objects.equals(topic, r.topic);
+                && Arrays.equals(sourceHeader, r.sourceHeader) && Objects.equals(topic, r.topic);
     }
 
     @Override

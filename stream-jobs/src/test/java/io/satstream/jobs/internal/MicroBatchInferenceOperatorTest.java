@@ -12,6 +12,7 @@ import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
 import io.satstream.raster.ValidPixels;
 import io.satstream.schemas.AvroCodec;
+import io.satstream.schemas.InputLimits;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Tile;
 
@@ -40,7 +41,8 @@ class MicroBatchInferenceOperatorTest {
     }
 
     private static MicroBatchInferenceOperator operator(int maxBatch, long maxWaitMillis) {
-        return new MicroBatchInferenceOperator(store.toString(), "unet", "onnxruntime", 1, 1, maxBatch, maxWaitMillis, DLQ);
+        return new MicroBatchInferenceOperator(store.toString(), "unet", "onnxruntime", 1, 1, maxBatch, maxWaitMillis,
+                InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ);
     }
 
     private static DecodedTile decoded(Tile tile) {
@@ -106,6 +108,95 @@ class MicroBatchInferenceOperatorTest {
         }
     }
 
+    /** A 3-band FLOAT32 tile whose every sample is {@code value}. */
+    private static Tile floatTile(String id, int size, float value) {
+        java.nio.ByteBuffer pixels = java.nio.ByteBuffer.allocate(size * size * 3 * 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (pixels.hasRemaining()) {
+            pixels.putFloat(value);
+        }
+        return Tile.newBuilder(TestTiles.rgb(id, size, size, 1))
+                .setDataType(io.satstream.schemas.DataType.FLOAT32)
+                .setPixels(java.nio.ByteBuffer.wrap(pixels.array()))
+                .build();
+    }
+
+    @Test
+    void aFloatTileFullOfNanComesOutAsNoDataEverywhereWithNoConfidence() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
+            h.open();
+            h.processElement(decoded(floatTile("nan", 32, Float.NaN)), 0);
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(h.getSideOutput(DLQ)).isNull();
+            Segmentation s = AvroCodec.segmentation().decode(h.extractOutputValues().get(0).value);
+            byte[] mask = new byte[s.getMask().remaining()];
+            s.getMask().get(mask);
+            assertThat(mask).containsOnly((byte) 255);
+            assertThat(s.getNodata()).isEqualTo(255);
+            assertThat(s.getClassPixelCounts()).containsOnly(0L);
+            assertThat(s.getMeanConfidence()).isZero();
+        }
+    }
+
+    @Test
+    void infinitePixelsAreNoDataAndDoNotSpreadToTheirNeighbours() throws Exception {
+        Tile tile = floatTile("inf", 32, 100f);
+        java.nio.ByteBuffer px = tile.getPixels().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        px.putFloat(4 * (5 * 32 + 5), Float.POSITIVE_INFINITY); // pixel (5,5), band red
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
+            h.open();
+            h.processElement(decoded(tile), 0);
+            h.prepareSnapshotPreBarrier(1);
+            Segmentation s = AvroCodec.segmentation().decode(h.extractOutputValues().get(0).value);
+            byte[] mask = new byte[s.getMask().remaining()];
+            s.getMask().get(mask);
+            assertThat(mask[5 * 32 + 5]).isEqualTo((byte) 255);
+            assertThat(s.getClassPixelCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(32 * 32 - 1);
+            assertThat(Float.isFinite(s.getMeanConfidence())).isTrue();
+            assertThat(s.getMeanConfidence()).isGreaterThan(0f);
+        }
+    }
+
+    @Test
+    void aFloatTileOutsideTheModelsInputRangeIsRefusedNotSegmented() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
+            h.open();
+            h.processElement(decoded(floatTile("huge", 32, 3e38f)), 0);
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(h.extractOutputValues()).isEmpty();
+            RejectedRecord r = h.getSideOutput(DLQ).peek().getValue();
+            assertThat(r.stage).isEqualTo("model-input");
+            assertThat(r.error).isEqualTo("FLOAT32 tile does not fit model unet@1: sample 3.0E38 in band red at pixel 0"
+                    + " is outside the model's input range [0, 255.0]");
+        }
+    }
+
+    @Test
+    void theBatchByteLimitSplitsBatchesAndRefusesATileThatAloneIsOverIt() throws Exception {
+        // 32x32 tiles, 3 bands + 6 classes of floats: 36 KiB each; a limit of 80 KiB holds two of them.
+        long limit = 80 * 1024;
+        try (var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchInferenceOperator(store.toString(), "unet",
+                "onnxruntime", 1, 1, 8, 60_000, limit, DLQ))) {
+            h.setProcessingTime(0);
+            h.open();
+            for (int i = 0; i < 5; i++) {
+                h.processElement(decoded(TestTiles.rgb("t" + i, 32, 32, i)), 0);
+            }
+            h.processElement(decoded(TestTiles.rgb("big", 128, 128, 9)), 0);
+            h.setProcessingTime(60_001); // t4's deadline: it waited alone
+            h.prepareSnapshotPreBarrier(1);
+            List<Integer> batchSizes = h.extractOutputValues().stream()
+                    .map(r -> AvroCodec.segmentation().decode(r.value).getTimings().getBatchSize()).toList();
+            assertThat(ids(h)).containsExactly("t0", "t1", "t2", "t3", "t4");
+            assertThat(batchSizes).containsExactly(2, 2, 2, 2, 1);
+            RejectedRecord r = h.getSideOutput(DLQ).peek().getValue();
+            assertThat(r.stage).isEqualTo("model-input");
+            // 128x128 x (3 + 6) floats = 576 KiB
+            assertThat(r.error).isEqualTo("a 128x128 tile needs 576 KiB of inference tensors for model unet@1, more"
+                    + " than the per-batch limit of 80 KiB");
+        }
+    }
+
     @Test
     void aPromotionReachesARunningTaskOnlyWhenItRestarts(@TempDir Path own) throws Exception {
         // What 'satstream models promote' tells the user until hot swap: the running task keeps its version, the
@@ -114,7 +205,7 @@ class MicroBatchInferenceOperatorTest {
         ModelStore store = ModelStore.open(own);
         OperatorSubtaskState snapshot;
         MicroBatchInferenceOperator running =
-                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000, DLQ);
+                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000, InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ);
         try (var h = new OneInputStreamOperatorTestHarness<>(running)) {
             h.open();
             h.processElement(decoded(TestTiles.rgb("before", 16, 16, 1)), 0);
@@ -128,7 +219,7 @@ class MicroBatchInferenceOperatorTest {
             assertThat(h.extractOutputValues()).extracting(r -> r.modelVersion).containsExactly("unet@1", "unet@1");
         }
         try (var h = new OneInputStreamOperatorTestHarness<>(
-                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000, DLQ))) {
+                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000, InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ))) {
             h.initializeState(snapshot);
             h.open();
             h.processElement(decoded(TestTiles.rgb("after-restart", 16, 16, 3)), 0);

@@ -11,6 +11,8 @@ import io.satstream.raster.RasterDecoder;
 import io.satstream.raster.RasterImage;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.DataType;
+import io.satstream.schemas.InputLimits;
+import io.satstream.schemas.LyingLengths;
 import io.satstream.schemas.Tile;
 import io.satstream.testing.oracles.Gdal;
 
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TileDecodingTest {
-    private final TileDecoding decoding = new TileDecoding(16L * 1024 * 1024);
+    private final TileDecoding decoding = new TileDecoding(InputLimits.defaults());
 
     private static RawTileRecord raw(String key, byte[] value) {
         return new RawTileRecord(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, null, "tiles", 0, 42L,
@@ -187,10 +189,78 @@ class TileDecodingTest {
 
     @Test
     void tilesAboveThePixelLimitAreRejectedBeforeInference() {
-        TileDecoding small = new TileDecoding(1000);
+        TileDecoding small = new TileDecoding(InputLimits.builder().maxPixels(1000).build());
         assertThatThrownBy(() -> small.decode(raw("big", AvroCodec.tile().encode(TestTiles.rgb("big", 64, 64, 1)))))
                 .isInstanceOf(TileRejectedException.class)
                 .hasMessageContaining("more than the limit of 1000");
+    }
+
+    private static RawTileRecord rawWithKey(byte[] key, byte[] value, byte[] sourceHeader) {
+        return new RawTileRecord(key, value, sourceHeader, "tiles", 0, 42L, 1_700_000_000_000L);
+    }
+
+    @Test
+    void aMissingOrEmptyKeyTakesTheTileIdFromTheTile() {
+        byte[] bytes = AvroCodec.tile().encode(TestTiles.rgb("from-tile", 16, 16, 1));
+        assertThat(decoding.decode(rawWithKey(null, bytes, null)).tileId).isEqualTo("from-tile");
+        assertThat(decoding.decode(rawWithKey(new byte[0], bytes, null)).tileId).isEqualTo("from-tile");
+    }
+
+    @Test
+    void aKeyThatIsNotUtf8TextIsRefusedNamingItsBytes() {
+        byte[] bytes = AvroCodec.tile().encode(TestTiles.rgb("t", 16, 16, 1));
+        assertRejected(rawWithKey(new byte[] {(byte) 0xFF, (byte) 0xFE, 0x00, 0x41}, bytes, null), "validate",
+                "record key is not UTF-8 text (first bytes: FF FE 00 41)");
+    }
+
+    @Test
+    void aKeyOrTileIdLongerThanTheKeyLimitIsRefused() {
+        String longId = "k".repeat(InputLimits.DEFAULT_MAX_KEY_BYTES + 1);
+        byte[] bytes = AvroCodec.tile().encode(TestTiles.rgb(longId, 16, 16, 1));
+        assertRejected(raw(longId, bytes), "validate", "record key of 1025 bytes is longer than the limit of 1024");
+        assertRejected(raw(null, bytes), "validate", "tile id of 1025 bytes is longer than the limit of 1024");
+    }
+
+    @Test
+    void aRawImagesSourceHeaderMustBeShortUtf8AndAnAvroTileIgnoresIt() throws Exception {
+        byte[] jpeg = Files.readAllBytes(TestTiles.sharedData().resolve(
+                "dubai-aerial-semseg/Tile 1/images/image_part_001.jpg"));
+        byte[] binary = {(byte) 0xC3, 0x28};
+        assertRejected(rawWithKey("j".getBytes(StandardCharsets.UTF_8), jpeg, binary), "validate",
+                "source header is not UTF-8 text");
+        assertRejected(rawWithKey("j".getBytes(StandardCharsets.UTF_8), jpeg, new byte[70_000]), "validate",
+                "source header of 70000 bytes is longer than the limit of " + InputLimits.DEFAULT_MAX_STRING_BYTES);
+        assertThat(decoding.decode(rawWithKey("j".getBytes(StandardCharsets.UTF_8), jpeg,
+                "camera-7".getBytes(StandardCharsets.UTF_8))).tile(AvroCodec.tile()).getSource()).isEqualTo("camera-7");
+        // the tile carries its own source; the header is not read
+        byte[] avro = AvroCodec.tile().encode(TestTiles.rgb("a", 16, 16, 1));
+        assertThat(decoding.decode(rawWithKey(null, avro, binary)).tileId).isEqualTo("a");
+    }
+
+    @Test
+    void aOneKilobyteTileClaimingTwoGigabytesOfPixelsIsRefusedForKilobytesOfHeap() {
+        Tile base = TestTiles.rgb("liar", 16, 16, 1);
+        byte[] lie = LyingLengths.padded(LyingLengths.claim(base, b -> b.setPixels(ByteBuffer.allocate(0)),
+                b -> b.setPixels(ByteBuffer.allocate(1)), 2_000_000_000L), 900);
+        assertThat(lie.length).isBetween(1000, 1100);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        assertRejected(raw("liar", lie), "decode", "Tile.pixels");
+        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertThat(allocated).isLessThan(1024 * 1024);
+    }
+
+    @Test
+    void bandAndDecodedByteLimitsRefuseTilesBeforeInference() {
+        TileDecoding strict = new TileDecoding(InputLimits.builder().maxBands(2).maxTileBytes(1000).build());
+        assertThatThrownBy(() -> strict.decode(raw("t", AvroCodec.tile().encode(TestTiles.rgb("t", 16, 16, 1)))))
+                .hasMessage("tile has 3 bands, more than the limit of 2");
+        TileDecoding bytes = new TileDecoding(InputLimits.builder().maxTileBytes(700).build());
+        assertThatThrownBy(() -> bytes.decode(raw("t", AvroCodec.tile().encode(TestTiles.rgb("t", 16, 16, 1)))))
+                .hasMessage("16x16x3 UINT8 samples take 768 bytes, more than the limit of 700");
+        TileDecoding record = new TileDecoding(InputLimits.builder().maxRecordBytes(100).build());
+        assertThatThrownBy(() -> record.decode(raw("t", AvroCodec.tile().encode(TestTiles.rgb("t", 16, 16, 1)))))
+                .hasMessageStartingWith("record value of ").hasMessageEndingWith(" bytes is over the limit of 100");
     }
 
     private void assertRejected(RawTileRecord record, String stage, String reason) {
