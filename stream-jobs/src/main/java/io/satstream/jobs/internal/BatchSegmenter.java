@@ -131,10 +131,10 @@ public final class BatchSegmenter {
         }
         long t0 = System.nanoTime();
         float[] logits = model.runtime().infer(input, n, c, ph, pw);
+        long inferenceMicros = (System.nanoTime() - t0) / 1_000;
         checkFinite(logits, n, tiles);
         // An ArrayList copy: the caller's list may hold nulls, which List.copyOf refuses.
-        return new InferredBatch(model, tiles, new ArrayList<>(valid), logits, pw, ph,
-                (System.nanoTime() - t0) / 1_000);
+        return new InferredBatch(model, tiles, new ArrayList<>(valid), logits, pw, ph, inferenceMicros);
     }
 
     /** Turns a batch's logits into {@link Segmentation}s: argmax, confidence, counts, georeference, timings. */

@@ -171,6 +171,57 @@ class MicroBatchInferenceOperatorTest {
         }
     }
 
+    /** The ONNX model with every float weight set to NaN: a real model that answers NaN for any input. */
+    private static byte[] withNanWeights(byte[] onnx) throws Exception {
+        var model = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(onnx).toBuilder();
+        var graph = model.getGraphBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            var tensor = graph.getInitializerBuilder(i);
+            if (tensor.getDataType() != ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
+                continue;
+            }
+            if (!tensor.getRawData().isEmpty()) {
+                java.nio.ByteBuffer nan = java.nio.ByteBuffer.allocate(tensor.getRawData().size())
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                while (nan.hasRemaining()) {
+                    nan.putFloat(Float.NaN);
+                }
+                tensor.setRawData(com.google.protobuf.ByteString.copyFrom(nan.array()));
+            } else {
+                int n = tensor.getFloatDataCount();
+                tensor.clearFloatData();
+                for (int k = 0; k < n; k++) {
+                    tensor.addFloatData(Float.NaN);
+                }
+            }
+        }
+        return model.build().toByteArray();
+    }
+
+    @Test
+    void aTileTheModelAnswersWithNanGoesToTheDlqNotOutAsClassZero(@TempDir Path own) throws Exception {
+        ModelManifest v1 = TestModelStore.createServingModel(own, "unet");
+        ModelStore store = ModelStore.open(own);
+        int v2 = store.register("unet", withNanWeights(store.load("unet", v1.version()).onnx()),
+                new ManifestDraft(v1.version(), "test", v1.inputSpec(), v1.classNames(), v1.metrics(),
+                        v1.network())).version();
+        store.promote("unet", v2);
+        try (var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchInferenceOperator(own.toString(), "unet",
+                "onnxruntime", 1, 1, 2, 60_000, InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ))) {
+            h.open();
+            h.processElement(decoded(TestTiles.rgb("a", 16, 16, 1)), 0);
+            h.processElement(decoded(TestTiles.rgb("b", 16, 16, 2)), 0);
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(h.extractOutputValues()).isEmpty();
+            List<RejectedRecord> rejected = h.getSideOutput(DLQ).stream().map(r -> r.getValue()).toList();
+            // the batch fails, then each tile alone: both refused, each with its own id in the reason
+            assertThat(rejected).extracting(r -> r.stage).containsExactly("inference", "inference");
+            assertThat(rejected.get(0).error).startsWith("inference failed: model produced a non-finite class score")
+                    .endsWith("for tile a");
+            assertThat(rejected.get(1).error).endsWith("for tile b");
+        }
+    }
+
     @Test
     void theBatchByteLimitSplitsBatchesAndRefusesATileThatAloneIsOverIt() throws Exception {
         // 32x32 tiles, 3 bands + 6 classes of floats: 36 KiB each; a limit of 80 KiB holds two of them.
@@ -205,7 +256,8 @@ class MicroBatchInferenceOperatorTest {
         ModelStore store = ModelStore.open(own);
         OperatorSubtaskState snapshot;
         MicroBatchInferenceOperator running =
-                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000, InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ);
+                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000,
+                        InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ);
         try (var h = new OneInputStreamOperatorTestHarness<>(running)) {
             h.open();
             h.processElement(decoded(TestTiles.rgb("before", 16, 16, 1)), 0);
@@ -219,7 +271,8 @@ class MicroBatchInferenceOperatorTest {
             assertThat(h.extractOutputValues()).extracting(r -> r.modelVersion).containsExactly("unet@1", "unet@1");
         }
         try (var h = new OneInputStreamOperatorTestHarness<>(
-                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000, InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ))) {
+                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000,
+                        InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ))) {
             h.initializeState(snapshot);
             h.open();
             h.processElement(decoded(TestTiles.rgb("after-restart", 16, 16, 3)), 0);
