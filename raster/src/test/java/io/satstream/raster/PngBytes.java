@@ -6,25 +6,38 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
-/** Hand-made PNGs with valid chunk CRCs, for headers no honest encoder would write. */
-final class PngBytes {
+/**
+ * Hand-made PNGs with valid chunk CRCs, for headers no honest encoder would write. Shared with other modules'
+ * tests through this module's test jar.
+ */
+public final class PngBytes {
     private PngBytes() {}
 
     /** A PNG whose IHDR claims {@code width x height} 8-bit grey, followed by a tiny IDAT and IEND. */
-    static byte[] grayClaiming(int width, int height) {
+    public static byte[] grayClaiming(int width, int height) {
+        return png(width, height, 0, new byte[] {0, 0, 0, 0});
+    }
+
+    /**
+     * A PNG whose IHDR says {@code width x height} of 8-bit samples of {@code colourType}, with {@code raw} (filter
+     * bytes and samples, as PNG lays out rows) deflated into one IDAT: a bomb when {@code raw} is large and uniform.
+     */
+    public static byte[] png(int width, int height, int colourType, byte[] raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+                .put((byte) 8).put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
-        Deflater deflater = new Deflater();
-        deflater.setInput(new byte[] {0, 0, 0, 0});
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        deflater.setInput(raw);
         deflater.finish();
-        byte[] idat = new byte[64];
-        int n = deflater.deflate(idat);
-        byte[] compressed = new byte[n];
-        System.arraycopy(idat, 0, compressed, 0, n);
-        chunk(out, "IDAT", compressed);
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        while (!deflater.finished()) {
+            idat.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        chunk(out, "IDAT", idat.toByteArray());
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
     }

@@ -7,9 +7,10 @@ import java.util.TreeMap;
 
 /**
  * Hand-made little-endian classic TIFFs with exactly the tags a test wants, including lies (a header
- * claiming 100000x100000, an unknown compression) that no well-behaved writer would produce.
+ * claiming 100000x100000, an unknown compression) that no well-behaved writer would produce. Shared with
+ * other modules' tests through this module's test jar.
  */
-final class TiffBytes {
+public final class TiffBytes {
     private static final short SHORT = 3;
     private static final short LONG = 4;
 
@@ -17,37 +18,37 @@ final class TiffBytes {
     private final Map<Integer, Short> types = new TreeMap<>();
     private byte[] pixelData = new byte[0];
 
-    static TiffBytes gray8(int width, int height) {
+    public static TiffBytes gray8(int width, int height) {
         return new TiffBytes()
                 .longTag(256, width).longTag(257, height)
                 .shortTag(258, 8).shortTag(259, 1).shortTag(262, 1).shortTag(277, 1)
                 .longTag(278, height);
     }
 
-    TiffBytes shortTag(int tag, int... values) {
+    public TiffBytes shortTag(int tag, int... values) {
         tags.put(tag, values);
         types.put(tag, SHORT);
         return this;
     }
 
-    TiffBytes longTag(int tag, int... values) {
+    public TiffBytes longTag(int tag, int... values) {
         tags.put(tag, values);
         types.put(tag, LONG);
         return this;
     }
 
     /** The one strip's data; StripOffsets and StripByteCounts are filled in by {@link #build()}. */
-    TiffBytes pixels(byte[] data) {
+    public TiffBytes pixels(byte[] data) {
         this.pixelData = data;
         return this;
     }
 
     /** Like {@link #pixels}, but StripByteCounts claims {@code claimedBytes} although fewer follow. */
-    byte[] buildClaiming(int claimedBytes) {
+    public byte[] buildClaiming(int claimedBytes) {
         return build(claimedBytes);
     }
 
-    byte[] build() {
+    public byte[] build() {
         return build(pixelData.length);
     }
 

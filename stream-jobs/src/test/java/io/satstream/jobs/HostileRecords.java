@@ -1,11 +1,12 @@
 package io.satstream.jobs;
 
+import io.satstream.raster.PngBytes;
+import io.satstream.raster.TiffBytes;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.DataType;
 import io.satstream.schemas.LyingLengths;
 import io.satstream.schemas.Tile;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 /**
  * Records a hostile or broken producer could write to {@code tiles}, generated from a seed so that a failing
@@ -131,12 +130,12 @@ public final class HostileRecords {
                 boolean zero = i % 10 == 0;
                 int w = zero ? 0 : 4097 + rnd.nextInt(100_000);
                 int h = zero ? 0 : 4097 + rnd.nextInt(100_000);
-                return dlq(kind, name + "-" + i, png(w, h, 0, new byte[] {0, 0, 0}), "decode");
+                return dlq(kind, name + "-" + i, PngBytes.png(w, h, 0, new byte[] {0, 0, 0}), "decode");
             };
             case "png-bomb" -> i -> {
                 // 4096 x 4096 grey zeros: 16 MiB decoded from ~17 KiB, within the pixel limit, one band
                 byte[] rows = new byte[4096 * 4097];
-                return dlq(kind, name + "-" + i, png(4096, 4096, 0, rows), "model-input");
+                return dlq(kind, name + "-" + i, PngBytes.png(4096, 4096, 0, rows), "model-input");
             };
             case "jpeg-lying-header" -> i -> dlq(kind, name + "-" + i,
                     jpegClaiming(20_000 + rnd.nextInt(45_000), 20_000 + rnd.nextInt(45_000)), "decode");
@@ -261,37 +260,6 @@ public final class HostileRecords {
         return e;
     }
 
-    /** A PNG with valid chunk CRCs whose IHDR says {@code w x h} of the colour type, its IDAT {@code raw} deflated. */
-    static byte[] png(int w, int h, int colourType, byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) colourType)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
-        deflater.setInput(raw);
-        deflater.finish();
-        ByteArrayOutputStream z = new ByteArrayOutputStream();
-        byte[] buf = new byte[64 * 1024];
-        while (!deflater.finished()) {
-            z.write(buf, 0, deflater.deflate(buf));
-        }
-        deflater.end();
-        chunk(out, "IDAT", z.toByteArray());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
     /** The real JPEG with its frame header (SOF0/1/2) claiming {@code w x h}. */
     private byte[] jpegClaiming(int w, int h) {
         byte[] out = jpeg.clone();
@@ -309,43 +277,14 @@ public final class HostileRecords {
     }
 
     /**
-     * A little-endian baseline TIFF whose header lies: a huge size, or a strip that lies past the end of the
-     * file, or a strip byte count far beyond it.
+     * A TIFF whose header lies: a size past the pixel limit, or a strip byte count far beyond the file, with one to
+     * three samples a pixel.
      */
     private byte[] lyingTiff() {
-        int variant = rnd.nextInt(3);
-        int w = variant == 0 ? 5000 + rnd.nextInt(100_000) : 8 + rnd.nextInt(64);
-        int h = variant == 0 ? 5000 + rnd.nextInt(100_000) : 8 + rnd.nextInt(64);
-        int samples = 1 + rnd.nextInt(3);
-        int entries = 9;
-        int ifdSize = 2 + entries * 12 + 4;
-        int dataAt = 8 + ifdSize;
-        int stripBytes = w * h * samples;
-        int fileLength = dataAt + 64;
-        int stripOffset = variant == 1 ? fileLength + rnd.nextInt(1 << 30) : dataAt;
-        int stripCount = variant == 2 ? Integer.MAX_VALUE - rnd.nextInt(1000) : stripBytes;
-        ByteBuffer b = ByteBuffer.allocate(fileLength).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
-        b.putShort((short) entries);
-        entry(b, 256, 4, w);
-        entry(b, 257, 4, h);
-        entry(b, 258, 3, 8); // bits per sample (one value stands for all, as readers accept)
-        entry(b, 259, 3, 1); // no compression
-        entry(b, 262, 3, samples == 3 ? 2 : 1);
-        entry(b, 273, 4, stripOffset);
-        entry(b, 277, 3, samples);
-        entry(b, 278, 4, h);
-        entry(b, 279, 4, stripCount);
-        b.putInt(0);
-        return b.array();
-    }
-
-    private static void entry(ByteBuffer b, int tag, int type, int value) {
-        b.putShort((short) tag).putShort((short) type).putInt(1);
-        if (type == 3) {
-            b.putShort((short) value).putShort((short) 0);
-        } else {
-            b.putInt(value);
-        }
+        boolean huge = rnd.nextBoolean();
+        int w = huge ? 5000 + rnd.nextInt(100_000) : 8 + rnd.nextInt(64);
+        int h = huge ? 5000 + rnd.nextInt(100_000) : 8 + rnd.nextInt(64);
+        TiffBytes tiff = TiffBytes.gray8(w, h).shortTag(277, 1 + rnd.nextInt(3)).pixels(new byte[64]);
+        return huge ? tiff.build() : tiff.buildClaiming(Integer.MAX_VALUE - rnd.nextInt(1000));
     }
 }
