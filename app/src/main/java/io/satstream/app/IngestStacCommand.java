@@ -86,6 +86,7 @@ public final class IngestStacCommand implements Callable<Integer> {
             description = "limit for one download (default: ${DEFAULT-VALUE})")
     private Duration timeout;
 
+    // 512 = IngestLimits.MAX_ASSET_BYTES in MiB (an annotation takes only a literal)
     @Option(names = "--max-asset-mb", paramLabel = "MB", defaultValue = "512",
             description = "refuse larger assets (default: ${DEFAULT-VALUE})")
     private int maxAssetMb;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.satstream.ingest.IngestLimits;
 import io.satstream.ingest.ledger.ExactlyOnceSceneWriter;
 import io.satstream.ingest.ledger.SceneIngestRunner;
 import io.satstream.ingest.stac.HrefFetcher;
@@ -80,7 +81,7 @@ public final class IngestXyzCommand implements Callable<Integer> {
             settings = new XyzTileFeed.Settings(new XyzUrlTemplate(url),
                     bbox.stream().mapToDouble(Double::doubleValue).toArray(), zoom, maxTiles, concurrency,
                     requestsPerSecond);
-            fetcher = new HrefFetcher(timeout, 64L << 20);
+            fetcher = new HrefFetcher(timeout, IngestLimits.MAX_XYZ_TILE_BYTES);
             io.satstream.ingest.xyz.XyzTileRange range = io.satstream.ingest.xyz.XyzTileRange.covering(settings.bbox(), zoom);
             if (range.count() > maxTiles) {
                 throw new IllegalArgumentException("the bbox needs " + range.count() + " tiles at zoom " + zoom

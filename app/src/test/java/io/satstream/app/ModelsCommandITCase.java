@@ -251,6 +251,40 @@ class ModelsCommandITCase {
     }
 
     @Test
+    void importWithAManifestNamingPathsOutsideTheStoreIsOneErrorLineAndLeavesTheStoreAsItWas() throws Exception {
+        Path onnx = Files.copy(root.resolve(MODEL).resolve("1/model.onnx"), tmp.resolve("landcover.onnx"));
+        Map<String, String> before = ModelsTestStore.snapshot(root);
+        Map<String, Object> inputSpec = Map.of("bands", List.of("red", "green", "blue"), "tileSize", 64,
+                "scale", 255.0, "mean", List.of(0.485, 0.456, 0.406), "std", List.of(0.229, 0.224, 0.225));
+        Map<String, String> expected = Map.of(
+                "../../escape", "invalid model name '../../escape'",
+                "two\nlines", "invalid model name 'two\\u000alines'",
+                "files", "'files' lists a file outside the version directory: file name '../../etc/passwd' is not a"
+                        + " plain file name in the version directory");
+
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            boolean files = e.getKey().equals("files");
+            Map<String, Object> m = new java.util.HashMap<>(Map.of("name", files ? "landcover" : e.getKey(),
+                    "classNames", TestFixtures.CLASSES, "inputSpec", inputSpec));
+            if (files) {
+                m.put("files", Map.of("../../etc/passwd", "00"));
+            }
+            Path manifest = Files.writeString(tmp.resolve("hostile.json"), JSON.writeValueAsString(m));
+
+            CliRun run = CliRun.of("models", "import", onnx.toString(), "--manifest", manifest.toString(),
+                    "--work-dir", workDir.toString());
+
+            assertThat(run.exitCode()).as(e.getKey()).isEqualTo(1);
+            assertThat(run.errLines()).as(e.getKey()).singleElement().asString()
+                    .startsWith("satstream: error: invalid manifest " + manifest + ": " + e.getValue());
+            assertThat(run.out()).isEmpty();
+            assertThat(ModelsTestStore.snapshot(root)).isEqualTo(before);
+        }
+        assertThat(tmp.resolve("escape")).doesNotExist();
+        assertThat(workDir.resolve("escape")).doesNotExist();
+    }
+
+    @Test
     void storeOptionTakesAFileUriOrAPathAndRefusesOtherSchemes() throws Exception {
         String byWorkDir = CliRun.of("models", "list", "--json", "--work-dir", workDir.toString()).out();
 

@@ -38,6 +38,14 @@ public record ModelManifest(String name, int version, Integer parent, String cre
         classNames = ManifestDraft.checkClassNames(classNames);
         metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         files = files == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(files));
+        // A manifest edited on disk must not make the store read or list a file outside the version directory.
+        for (String file : files.keySet()) {
+            String problem = ModelNames.fileNameProblem(file);
+            if (problem != null) {
+                throw new IllegalArgumentException("the manifest lists a file outside its version directory: "
+                        + problem);
+            }
+        }
         network = network == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(network));
     }
 

@@ -9,6 +9,7 @@ import io.satstream.modelstore.internal.NameLock;
 import io.satstream.modelstore.internal.OnnxCompatibility;
 import io.satstream.modelstore.internal.ServingPointer;
 import io.satstream.modelstore.internal.Sha256;
+import io.satstream.modelstore.internal.StoreFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -33,6 +34,11 @@ import java.util.UUID;
  * pointer {@code <root>/<name>/serving.json}. A version directory is written under a temporary name and renamed
  * into place, so readers in any process see a version completely or not at all; versions are never overwritten.
  * Writers of one model are serialised by a lock file; readers take no lock.
+ *
+ * <p>Nothing below the root is trusted to stay where the store put it: model and file names from manifests must be
+ * plain names ({@link ModelNames}), a symbolic link where the store keeps a model directory, version directory,
+ * file or serving pointer is an integrity error rather than followed, and every read is bounded
+ * ({@link #MAX_MODEL_BYTES}, {@link #MAX_METADATA_BYTES}).
  */
 public final class ModelStore {
 
@@ -40,6 +46,13 @@ public final class ModelStore {
     public static final String SERVING_FILE = "serving.json";
     private static final String LOCK_FILE = ".lock";
     private static final String TEMP_PREFIX = ".tmp-";
+    /**
+     * Largest ONNX file the store takes: ONNX's protobuf limit of 2 GiB, less the 8 bytes a Java array cannot hold.
+     * A larger file is refused from its size, before it is read.
+     */
+    public static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8L;
+    /** Largest manifest or serving pointer read (they are a few KiB); a larger one is refused unread. */
+    public static final int MAX_METADATA_BYTES = 1 << 20;
 
     private final Path root;
 
@@ -76,7 +89,7 @@ public final class ModelStore {
         Objects.requireNonNull(draft, "draft");
         OnnxCompatibility.check(name, onnx, draft.inputSpec().bands(), draft.classNames());
         String sha = Sha256.of(onnx);
-        Path modelDir = root.resolve(name);
+        Path modelDir = modelDir(name);
         return NameLock.withLock(modelDir.resolve(LOCK_FILE), () -> {
             if (draft.parent() != null && manifest(name, draft.parent()).isEmpty()) {
                 throw new IllegalArgumentException("parent version " + draft.parent() + " of model '" + name
@@ -136,13 +149,24 @@ public final class ModelStore {
     public Optional<ModelManifest> manifest(String name, int version) {
         ModelNames.check(name);
         Path file = versionDir(name, version).resolve(MANIFEST_FILE);
+        ModelManifest manifest;
         try {
-            return Optional.of(Json.MAPPER.readValue(Files.readAllBytes(file), ModelManifest.class));
+            manifest = Json.MAPPER.readValue(StoreFiles.read(file, MAX_METADATA_BYTES, false), ModelManifest.class);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (StoreFiles.UnsafeFileException e) {
+            throw new ModelIntegrityException("integrity check failed: " + e.getMessage(), file);
+        } catch (JsonProcessingException e) {
+            throw new ModelIntegrityException("invalid manifest " + file + ": " + reason(e), file);
         } catch (IOException e) {
             throw new ModelIntegrityException("unreadable manifest " + file + ": " + e.getMessage(), file);
         }
+        if (!manifest.name().equals(name) || manifest.version() != version) {
+            // a manifest copied or moved on disk would otherwise serve under another model's name and version
+            throw new ModelIntegrityException("integrity check failed: " + file + " describes " + manifest.ref()
+                    + ", not " + name + "@" + version, file);
+        }
+        return Optional.of(manifest);
     }
 
     public Optional<Integer> servingVersion(String name) {
@@ -159,7 +183,7 @@ public final class ModelStore {
     public void promote(String name, int version) {
         ModelNames.check(name);
         load(name, version);
-        NameLock.withLock(root.resolve(name).resolve(LOCK_FILE), () -> {
+        NameLock.withLock(modelDir(name).resolve(LOCK_FILE), () -> {
             ServingPointer current = readServing(name).orElse(new ServingPointer(name, null, List.of()));
             if (!Objects.equals(current.version(), version)) {
                 writeServing(name, current.push(version, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()));
@@ -174,7 +198,7 @@ public final class ModelStore {
      */
     public int rollback(String name) {
         ModelNames.check(name);
-        return NameLock.withLock(root.resolve(name).resolve(LOCK_FILE), () -> {
+        return NameLock.withLock(modelDir(name).resolve(LOCK_FILE), () -> {
             ServingPointer current = readServing(name).orElse(null);
             if (current == null || current.history().isEmpty()) {
                 throw new IllegalStateException("model '" + name + "' has never been promoted: nothing to roll back");
@@ -208,22 +232,25 @@ public final class ModelStore {
         }
         byte[] onnx = null;
         for (Map.Entry<String, String> f : manifest.files().entrySet()) {
+            // ModelManifest admits plain file names only; checked again here because a read must never leave dir
             Path file = dir.resolve(f.getKey()).normalize();
-            if (!file.startsWith(dir) || file.equals(dir)) {
+            if (ModelNames.fileNameProblem(f.getKey()) != null || !dir.equals(file.getParent())) {
                 throw new ModelIntegrityException("manifest of " + manifest.ref() + " names a file outside its "
-                        + "directory: " + f.getKey(), file);
+                        + "directory: " + ModelNames.quote(f.getKey()), dir.resolve(MANIFEST_FILE));
             }
             String actual;
             try {
                 if (f.getKey().equals(ModelManifest.MODEL_FILE)) {
                     // hash the very bytes handed out, so a file swapped between check and read cannot slip through
-                    onnx = Files.readAllBytes(file);
+                    onnx = StoreFiles.read(file, MAX_MODEL_BYTES, false);
                     actual = Sha256.of(onnx);
                 } else {
-                    actual = Sha256.of(file);
+                    actual = StoreFiles.sha256(file, MAX_MODEL_BYTES, false);
                 }
             } catch (NoSuchFileException e) {
                 throw new ModelIntegrityException(file, f.getValue(), null);
+            } catch (StoreFiles.UnsafeFileException e) {
+                throw new ModelIntegrityException("integrity check failed: " + e.getMessage(), file);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }
@@ -244,7 +271,15 @@ public final class ModelStore {
         Objects.requireNonNull(manifestJson, "manifestJson");
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(manifestJson.toFile());
+            // the user's own files: links are followed, sizes are not trusted
+            node = Json.MAPPER.readTree(StoreFiles.read(manifestJson, MAX_METADATA_BYTES, true));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("no such manifest: " + manifestJson, e);
+        } catch (StoreFiles.UnsafeFileException e) {
+            throw new IllegalArgumentException("refusing manifest: " + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot read manifest " + manifestJson + ": " + e.getOriginalMessage(),
+                    e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read manifest " + manifestJson + ": " + e.getMessage(), e);
         }
@@ -256,7 +291,7 @@ public final class ModelStore {
                 throw new IllegalArgumentException("manifest " + manifestJson + " has no '" + required + "'");
             }
         }
-        String name = obj.get("name").asText();
+        String name = checkImportedNames(obj, manifestJson);
         if (!obj.hasNonNull("objective")) {
             obj.put("objective", "imported");
         }
@@ -268,13 +303,53 @@ public final class ModelStore {
         }
         byte[] onnx;
         try {
-            onnx = Files.readAllBytes(onnxFile);
+            onnx = StoreFiles.read(onnxFile, MAX_MODEL_BYTES, true);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no such ONNX file: " + onnxFile, e);
+        } catch (StoreFiles.UnsafeFileException e) {
+            throw new IllegalArgumentException("refusing model " + ModelNames.quote(name) + ": " + e.getMessage()
+                    + (e.tooLarge() ? " (ONNX's protobuf limit)" : ""), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + onnxFile + ": " + e.getMessage(), e);
         }
         return register(name, onnx, draft);
+    }
+
+    /**
+     * The model name of an imported manifest, after checking every field that names something on disk: the name
+     * (a directory), {@code files} (the store assigns them, but a name that would leave the version directory says the
+     * manifest is hostile) and {@code parent} (a version number, not a path).
+     */
+    private static String checkImportedNames(ObjectNode obj, Path manifestJson) {
+        String where = "invalid manifest " + manifestJson + ": ";
+        JsonNode nameNode = obj.get("name");
+        if (!nameNode.isTextual()) {
+            throw new IllegalArgumentException(where + "'name' must be a string, found " + nameNode.getNodeType());
+        }
+        String name = nameNode.asText();
+        if (!ModelNames.isValid(name)) {
+            throw new IllegalArgumentException(where + ModelNames.checkMessage(name));
+        }
+        JsonNode files = obj.get("files");
+        if (files != null && !files.isNull()) {
+            if (!files.isObject()) {
+                throw new IllegalArgumentException(where + "'files' must map file names to sha256, found "
+                        + files.getNodeType());
+            }
+            for (var it = files.fieldNames(); it.hasNext(); ) {
+                String problem = ModelNames.fileNameProblem(it.next());
+                if (problem != null) {
+                    throw new IllegalArgumentException(where + "'files' lists a file outside the version directory: "
+                            + problem);
+                }
+            }
+        }
+        JsonNode parent = obj.get("parent");
+        if (parent != null && !parent.isNull() && !(parent.canConvertToInt() && parent.isIntegralNumber())) {
+            throw new IllegalArgumentException(where + "'parent' must be a version number, found "
+                    + ModelNames.quote(parent.toString()));
+        }
+        return name;
     }
 
     /** The validation message of a record constructor rather than Jackson's wrapper text. */
@@ -286,13 +361,36 @@ public final class ModelStore {
 
     /** The directory of version {@code version} of {@code name} (whether or not it exists). */
     public Path versionDir(String name, int version) {
+        Path dir = modelDir(name).resolve(Integer.toString(version));
+        requireNoLink(dir);
+        return dir;
+    }
+
+    /**
+     * {@code <root>/<name>} (whether or not it exists).
+     *
+     * @throws ModelIntegrityException when it is a symbolic link
+     */
+    private Path modelDir(String name) {
         ModelNames.check(name);
-        return root.resolve(name).resolve(Integer.toString(version));
+        Path dir = root.resolve(name);
+        requireNoLink(dir);
+        return dir;
+    }
+
+    private static void requireNoLink(Path path) {
+        try {
+            StoreFiles.requireNoLink(path);
+        } catch (StoreFiles.UnsafeFileException e) {
+            throw new ModelIntegrityException("integrity check failed: " + e.getMessage(), path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /** Version numbers present as directories (temporary directories are not versions), ascending. */
     private List<Integer> versions(String name) {
-        Path dir = root.resolve(name);
+        Path dir = modelDir(name);
         List<Integer> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
@@ -312,19 +410,21 @@ public final class ModelStore {
     }
 
     private Optional<ServingPointer> readServing(String name) {
-        ModelNames.check(name);
-        Path file = root.resolve(name).resolve(SERVING_FILE);
+        Path file = modelDir(name).resolve(SERVING_FILE);
         try {
-            return Optional.of(Json.MAPPER.readValue(Files.readAllBytes(file), ServingPointer.class));
+            return Optional.of(Json.MAPPER.readValue(StoreFiles.read(file, MAX_METADATA_BYTES, false),
+                    ServingPointer.class));
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (StoreFiles.UnsafeFileException e) {
+            throw new ModelIntegrityException("integrity check failed: " + e.getMessage(), file);
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable serving pointer " + file + ": " + e.getMessage(), e);
         }
     }
 
     private void writeServing(String name, ServingPointer pointer) {
-        Path file = root.resolve(name).resolve(SERVING_FILE);
+        Path file = modelDir(name).resolve(SERVING_FILE);
         try {
             AtomicFiles.replace(file, Json.MAPPER.writeValueAsBytes(pointer));
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.satstream.ingest.stac;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -14,6 +15,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -22,17 +24,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.satstream.ingest.IngestLimits;
 import io.satstream.ingest.stac.internal.LimitedBodySubscriber;
 
 /**
  * Reads {@code file:} and {@code http(s):} hrefs into memory with a byte limit and a deadline that covers
  * the whole exchange (connect, headers and body), so that a dead host, a slow server or a huge file can
- * neither hang a feed nor exhaust the heap. Every failure is a {@link FetchException} with one line.
+ * neither hang a feed nor exhaust the heap: a Content-Length over the limit is refused before any of the body
+ * is read, a body without one as soon as it passes the limit, a file from its size (and only regular files are
+ * read: {@code /dev/zero} reports size 0 and never ends). STAC JSON documents get the lower of this fetcher's
+ * limit and {@link IngestLimits#MAX_STAC_JSON_BYTES}. Every failure is a {@link FetchException} with one line.
  * Thread-safe: one {@link HttpClient} is shared by all calls.
  */
 public final class HrefFetcher {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    public static final long DEFAULT_MAX_BYTES = 512L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BYTES = IngestLimits.MAX_ASSET_BYTES;
 
     private final Duration timeout;
     private final long maxBytes;
@@ -65,13 +71,27 @@ public final class HrefFetcher {
         return maxBytes;
     }
 
-    /** GETs (or reads) the whole resource. */
+    /** The limit of {@link #getDocument} and {@link #postJson}. */
+    public long maxDocumentBytes() {
+        return Math.min(maxBytes, IngestLimits.MAX_STAC_JSON_BYTES);
+    }
+
+    /** GETs (or reads) the whole resource, at most {@link #maxBytes()}. */
     public byte[] get(URI uri) {
+        return get(uri, maxBytes);
+    }
+
+    /** GETs (or reads) a STAC JSON document, at most {@link #maxDocumentBytes()}. */
+    public byte[] getDocument(URI uri) {
+        return get(uri, maxDocumentBytes());
+    }
+
+    private byte[] get(URI uri, long limit) {
         Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         return switch (scheme) {
-            case "file" -> readFile(uri);
-            case "http", "https" -> exchange(HttpRequest.newBuilder(uri).GET(), uri);
+            case "file" -> readFile(uri, limit);
+            case "http", "https" -> exchange(HttpRequest.newBuilder(uri).GET(), uri, limit);
             default -> throw new FetchException("unsupported href scheme '" + scheme + "' in " + uri
                     + " (only file:, http: and https: are read)");
         };
@@ -86,10 +106,10 @@ public final class HrefFetcher {
         }
         return exchange(HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json)), uri);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)), uri, maxDocumentBytes());
     }
 
-    private byte[] readFile(URI uri) {
+    private byte[] readFile(URI uri, long limit) {
         Path path;
         try {
             path = Path.of(uri);
@@ -97,11 +117,22 @@ public final class HrefFetcher {
             throw new FetchException("bad file href " + uri + ": " + e.getMessage());
         }
         try {
-            long size = Files.size(path);
-            if (size > maxBytes) {
-                throw new FetchException(path + " is " + size + " bytes, more than the limit of " + maxBytes);
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) {
+                throw new FetchException(path + " is not a regular file");
             }
-            return Files.readAllBytes(path);
+            if (attrs.size() > limit) {
+                throw new FetchException(path + " is " + attrs.size() + " bytes, more than the limit of " + limit
+                        + " bytes");
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                // bounded again while reading: the file may have grown since its size was read
+                byte[] bytes = in.readNBytes((int) limit);
+                if (in.read() != -1) {
+                    throw new FetchException(path + " is more than the limit of " + limit + " bytes");
+                }
+                return bytes;
+            }
         } catch (NoSuchFileException e) {
             throw new FetchException("not found: " + path, -1, e);
         } catch (AccessDeniedException e) {
@@ -111,10 +142,10 @@ public final class HrefFetcher {
         }
     }
 
-    private byte[] exchange(HttpRequest.Builder builder, URI uri) {
+    private byte[] exchange(HttpRequest.Builder builder, URI uri, long limit) {
         HttpRequest request = builder.timeout(timeout).build();
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request,
-                info -> new LimitedBodySubscriber(maxBytes, info.headers().firstValueAsLong("content-length").orElse(-1)));
+                info -> new LimitedBodySubscriber(limit, info.headers().firstValueAsLong("content-length").orElse(-1)));
         HttpResponse<byte[]> response;
         try {
             // the request timeout stops at the headers; this deadline also bounds a body that trickles in

@@ -54,7 +54,7 @@ public final class StacCatalogWalker {
     /** The root is read now (so a wrong URL fails here, with a {@link FetchException} or {@link StacFormatException}). */
     public Iterator<StacItem> walk(URI root) {
         Objects.requireNonNull(root, "root");
-        JsonNode doc = StacJson.parse(fetcher.get(root), root);
+        JsonNode doc = StacJson.parse(fetcher.getDocument(root), root);
         String type = StacJson.type(doc);
         if (!List.of("Catalog", "Collection", "Feature", "FeatureCollection").contains(type)) {
             throw new StacFormatException("not a STAC catalogue, collection or item (type '" + type + "'): " + root);
@@ -85,7 +85,7 @@ public final class StacCatalogWalker {
                 URI next = pending.pop();
                 JsonNode doc;
                 try {
-                    doc = StacJson.parse(fetcher.get(next), next);
+                    doc = StacJson.parse(fetcher.getDocument(next), next);
                 } catch (FetchException | StacFormatException e) {
                     problem("skipped " + next + ": " + e.getMessage());
                     continue;

@@ -181,6 +181,11 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
         }
         StacAsset asset = selected.asset();
         String href = asset.href().toString();
+        String declared = declaredSizeProblem(asset);
+        if (declared != null) {
+            return refuse(item, SceneRejection.withoutOriginal(sceneId, src, fingerprint, "asset " + asset.key() + " ("
+                    + href + "): " + declared, href, "not downloaded: " + declared));
+        }
         byte[] bytes;
         try {
             bytes = fetcher.get(asset.href());
@@ -221,6 +226,33 @@ public final class StacItemFeed implements SceneSource, AutoCloseable {
         LOG.info("item {}: asset {} {}x{} {} {} -> {} tiles", item.id(), asset.key(), image.width(), image.height(),
                 image.dataType(), image.bands(), count);
         return new SceneTiles(sceneId, src, fingerprint, count, counting(tiler.tiles(scene, image)));
+    }
+
+    /**
+     * Why the asset's declared {@code proj:shape} rules it out before any download, or null. An asset that declares
+     * more pixels than the decoder takes would be downloaded (up to the fetcher's limit) only to be refused.
+     */
+    private String declaredSizeProblem(StacAsset asset) {
+        List<Long> shape = asset.projShape();
+        if (shape.isEmpty()) {
+            return null;
+        }
+        long rows = shape.get(0);
+        long cols = shape.get(1);
+        if (rows < 1 || cols < 1) {
+            return "it declares proj:shape " + shape + ": a shape is two positive numbers";
+        }
+        long pixels;
+        try {
+            pixels = Math.multiplyExact(rows, cols);
+        } catch (ArithmeticException e) {
+            pixels = Long.MAX_VALUE;
+        }
+        if (pixels > decoder.maxPixels()) {
+            return "it declares proj:shape " + shape + " (" + (pixels == Long.MAX_VALUE ? "past 2^63" : pixels)
+                    + " pixels), more than the limit of " + decoder.maxPixels() + " pixels";
+        }
+        return null;
     }
 
     private SceneRejection refuse(StacItem item, SceneRejection rejection) {

@@ -234,7 +234,7 @@ public final class StacSearchPoller {
     private record Page(URI uri, ObjectNode body) {
         byte[] fetch(HrefFetcher fetcher) {
             if (body == null) {
-                return fetcher.get(uri);
+                return fetcher.getDocument(uri);
             }
             try {
                 return fetcher.postJson(uri, StacJson.MAPPER.writeValueAsBytes(body));

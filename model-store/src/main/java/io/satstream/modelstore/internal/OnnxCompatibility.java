@@ -1,10 +1,17 @@
 package io.satstream.modelstore.internal;
 
+import io.satstream.modelstore.ModelStore;
 import io.satstream.models.OnnxModelInfo;
+import io.satstream.schemas.InputLimits;
 import java.util.List;
 
-/** Checks that ONNX bytes open in ONNX Runtime and fit the manifest: input channels = bands, outputs = classes. */
+/**
+ * Checks that ONNX bytes declare nothing absurd ({@link OnnxStructure}, before ONNX Runtime allocates anything), open
+ * in ONNX Runtime and fit the manifest: input channels = bands, outputs = classes.
+ */
 public final class OnnxCompatibility {
+
+    private static final OnnxStructure STRUCTURE = new OnnxStructure(InputLimits.defaults(), ModelStore.MAX_MODEL_BYTES);
 
     private OnnxCompatibility() {
     }
@@ -12,6 +19,7 @@ public final class OnnxCompatibility {
     public static OnnxModelInfo check(String name, byte[] onnx, List<String> bands, List<String> classNames) {
         OnnxModelInfo info;
         try {
+            STRUCTURE.check(onnx);
             info = OnnxModelInfo.inspect(onnx);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("refusing model '" + name + "': " + e.getMessage(), e);

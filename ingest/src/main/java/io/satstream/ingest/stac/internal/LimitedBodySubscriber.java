@@ -39,7 +39,8 @@ public final class LimitedBodySubscriber implements BodySubscriber<byte[]> {
         if (declaredLength > limit) {
             s.cancel();
             result.completeExceptionally(
-                    new FetchException("response is " + declaredLength + " bytes, more than the limit of " + limit));
+                    new FetchException("response is " + declaredLength + " bytes (Content-Length), more than the limit"
+                            + " of " + limit + " bytes; none of it was read"));
             return;
         }
         s.request(Long.MAX_VALUE);
@@ -55,7 +56,8 @@ public final class LimitedBodySubscriber implements BodySubscriber<byte[]> {
             if (received > limit) {
                 subscription.cancel();
                 result.completeExceptionally(
-                        new FetchException("response is more than the limit of " + limit + " bytes"));
+                        new FetchException("response is more than the limit of " + limit + " bytes; stopped reading"
+                                + " there"));
                 return;
             }
             byte[] chunk = new byte[item.remaining()];

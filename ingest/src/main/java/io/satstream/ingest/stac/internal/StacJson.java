@@ -95,11 +95,28 @@ public final class StacJson {
             List<String> roles = new ArrayList<>();
             a.path("roles").forEach(r -> roles.add(r.asText()));
             assets.put(e.getKey(), new StacAsset(e.getKey(), resolve(documentUri, a.get("href").asText()),
-                    a.hasNonNull("type") ? a.get("type").asText() : null, roles, bands(a.get("eo:bands"))));
+                    a.hasNonNull("type") ? a.get("type").asText() : null, roles, bands(a.get("eo:bands")),
+                    projShape(a.has("proj:shape") ? a.get("proj:shape") : props.get("proj:shape"))));
         }
         String collection = doc.hasNonNull("collection") ? doc.get("collection").asText() : null;
         return new StacItem(id, collection, datetime, documentUri, assets, bands(props.get("eo:bands")),
                 props.isObject() ? props : MAPPER.createObjectNode());
+    }
+
+    /** {@code proj:shape} as declared ([rows, columns]); empty unless it is an array of two numbers. */
+    static List<Long> projShape(JsonNode shape) {
+        if (shape == null || !shape.isArray() || shape.size() != 2) {
+            return List.of();
+        }
+        List<Long> out = new ArrayList<>(2);
+        for (JsonNode n : shape) {
+            if (!n.isNumber()) {
+                return List.of();
+            }
+            // 1e300 does not fit a long; it is no less a claim of too many pixels
+            out.add(n.canConvertToLong() ? n.asLong() : n.asDouble() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE);
+        }
+        return out;
     }
 
     static List<EoBand> bands(JsonNode list) {
