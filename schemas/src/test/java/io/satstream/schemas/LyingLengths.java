@@ -1,6 +1,7 @@
 package io.satstream.schemas;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
@@ -40,6 +41,16 @@ public final class LyingLengths {
     public static byte[] claim(Tile base, UnaryOperator<Tile.Builder> empty, UnaryOperator<Tile.Builder> oneMore,
             long claim) {
         return claim(empty.apply(Tile.newBuilder(base)).build(), oneMore.apply(Tile.newBuilder(base)).build(), claim);
+    }
+
+    /**
+     * {@code base} with its pixels' length claiming {@code claim} bytes, padded with zeros to {@code recordBytes}
+     * (when longer): the record that made the demo allocate gigabytes.
+     */
+    public static byte[] pixelsClaiming(Tile base, long claim, int recordBytes) {
+        byte[] lie = claim(base, b -> b.setPixels(ByteBuffer.allocate(0)), b -> b.setPixels(ByteBuffer.allocate(1)),
+                claim);
+        return padded(lie, Math.max(0, recordBytes - lie.length));
     }
 
     /** Avro's zig-zag varint of a long. */

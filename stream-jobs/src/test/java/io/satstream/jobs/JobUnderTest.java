@@ -17,7 +17,9 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,6 +43,12 @@ final class JobUnderTest implements AutoCloseable {
         this.topics = topics;
         this.bootstrap = bootstrap;
         this.job = job;
+    }
+
+    /** The MiniCluster a test class registers for it: one slot, as the job runs with parallelism 1. */
+    static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(1).build());
     }
 
     /** Creates the topics and starts the job with parallelism 1, serving the model in {@code storeDir}. */

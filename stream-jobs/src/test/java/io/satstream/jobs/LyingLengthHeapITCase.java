@@ -9,7 +9,6 @@ import io.satstream.schemas.LyingLengths;
 import io.satstream.schemas.Tile;
 
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,9 +36,7 @@ class LyingLengthHeapITCase {
     private static final long TWO_GB = 2_000_000_000L;
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = JobUnderTest.miniCluster();
 
     @TempDir
     static Path storeDir;
@@ -53,9 +49,7 @@ class LyingLengthHeapITCase {
     @Test
     void aOneKilobyteRecordClaimingTwoGigabytesCostsTheJobLessThanTheRecordLimit() throws Exception {
         Tile base = TestTiles.rgb("liar", 16, 16, 1);
-        byte[] lie = LyingLengths.claim(base, b -> b.setPixels(ByteBuffer.allocate(0)),
-                b -> b.setPixels(ByteBuffer.allocate(1)), TWO_GB);
-        lie = LyingLengths.padded(lie, 1024 - lie.length);
+        byte[] lie = LyingLengths.pixelsClaiming(base, TWO_GB, 1024);
         assertThat(lie).hasSize(1024);
 
         try (JobUnderTest job = JobUnderTest.start(storeDir, "liar");
