@@ -1,6 +1,7 @@
 package io.satstream.app;
 
 import io.satstream.app.bench.PipelineBenchCommand;
+import io.satstream.app.bench.SwapBenchCommand;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Runs a benchmark, prints a table and writes its numbers as JSON.", ""},
         synopsisSubcommandLabel = "BENCHMARK",
-        subcommands = {PipelineBenchCommand.class})
+        subcommands = {PipelineBenchCommand.class, SwapBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;

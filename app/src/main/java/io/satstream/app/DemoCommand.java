@@ -111,6 +111,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Flink web UI port; 0 picks a free one (default: ${DEFAULT-VALUE}, or a free one if busy)")
     private int uiPort;
 
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "9249",
+            description = "port of the Prometheus endpoint (/metrics) of Flink's metrics, the job's included; 0 picks"
+                    + " a free one (default: ${DEFAULT-VALUE}, or a free one if busy)")
+    private int metricsPort;
+
     @Option(names = "--viewer-port", paramLabel = "N", defaultValue = "8080",
             description = "viewer port; 0 picks a free one (default: ${DEFAULT-VALUE}, or a free one if busy)")
     private int viewerPort;
@@ -146,9 +151,11 @@ public final class DemoCommand implements Callable<Integer> {
             progress.println("model store: " + store.root() + " (serving " + serving + ")");
             progress.println("runtime: " + choice.name() + " (" + choice.reason() + ")");
 
-            flink = EmbeddedFlink.start(Ports.preferredOrFree(uiPort, "--ui-port", progress::println), 2,
+            flink = EmbeddedFlink.start(Ports.preferredOrFree(uiPort, "--ui-port", progress::println),
+                    Ports.preferredOrFree(metricsPort, "--metrics-port", progress::println), 2,
                     workDir.ensure("flink-tmp"));
             progress.println("flink ui: http://127.0.0.1:" + flink.restPort());
+            progress.println("metrics: " + flink.metricsAddress().orElseThrow());
 
             viewer = Viewer.start(servers, topics, Ports.preferredOrFree(viewerPort, "--viewer-port", progress::println));
             progress.println("viewer: http://127.0.0.1:" + viewer.port());
@@ -236,13 +243,18 @@ public final class DemoCommand implements Callable<Integer> {
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw new ParameterException(spec.commandLine(), "--duration must be positive");
         }
-        for (int p : new int[] {kafkaPort, uiPort, viewerPort}) {
-            if (p < 0 || p > 65535) {
-                throw new ParameterException(spec.commandLine(), "ports must be 0..65535, got " + p);
-            }
-        }
+        checkPort("--kafka-port", kafkaPort);
+        checkPort("--ui-port", uiPort);
+        checkPort("--metrics-port", metricsPort);
+        checkPort("--viewer-port", viewerPort);
         jobOptions.validate(spec.commandLine());
         return parsed;
+    }
+
+    private void checkPort(String option, int port) {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), option + " must be 0..65535, got " + port);
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -50,13 +50,14 @@ class DemoCommandITCase {
             }
 
             CliRun run = CliRun.of("demo", "--bootstrap", bootstrap, "--duration", "12s", "--rate", "8",
-                    "--ui-port", "0", "--viewer-port", "0", "--checkpoint-interval", "500ms",
+                    "--ui-port", "0", "--metrics-port", "0", "--viewer-port", "0", "--checkpoint-interval", "500ms",
                     "--work-dir", work.toString());
 
             assertThat(run.exitCode()).as("demo output:%n%s%n%s", run.out(), run.err()).isZero();
             assertThat(run.outLines()).contains("kafka bootstrap: " + bootstrap);
             assertThat(run.outLines()).anyMatch(l -> l.matches("flink ui: http://127\\.0\\.0\\.1:\\d+"));
             assertThat(run.outLines()).anyMatch(l -> l.matches("viewer: http://127\\.0\\.0\\.1:\\d+"));
+            assertThat(run.outLines()).anyMatch(l -> l.matches("metrics: http://127\\.0\\.0\\.1:\\d+/metrics"));
 
             List<String> tileKeys = keys(TopicContents.uncommitted(bootstrap, "tiles"));
             List<ConsumerRecord<byte[], byte[]>> segmentations = TopicContents.committed(bootstrap, "segmentations");

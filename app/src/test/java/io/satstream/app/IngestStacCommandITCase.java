@@ -95,6 +95,7 @@ class IngestStacCommandITCase {
                 .tilesTopic(topics.tiles())
                 .segmentationsTopic(topics.segmentations())
                 .dlqTopic(topics.tilesDlq())
+                .modelEventsTopic(topics.modelEvents())
                 .groupId("stac-it-" + run)
                 .transactionalIdPrefix("stac-it-" + run)
                 .modelStoreDir(store.toString())

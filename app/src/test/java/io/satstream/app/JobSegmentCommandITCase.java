@@ -51,10 +51,12 @@ class JobSegmentCommandITCase {
             }
 
             CliRun run = CliRun.of("job", "segment", "--bootstrap", bootstrap, "--work-dir", work.toString(),
-                    "--ui-port", "0", "--checkpoint-interval", "500ms", "--idle", "3s", "--duration", "45s");
+                    "--ui-port", "0", "--metrics-port", "0", "--checkpoint-interval", "500ms", "--idle", "3s",
+                    "--duration", "45s");
 
             assertThat(run.exitCode()).as("job output:%n%s%n%s", run.out(), run.err()).isZero();
             assertThat(run.outLines()).anyMatch(l -> l.matches("flink ui: http://127\\.0\\.0\\.1:\\d+"));
+            assertThat(run.outLines()).anyMatch(l -> l.matches("metrics: http://127\\.0\\.0\\.1:\\d+/metrics"));
             assertThat(run.outLines()).anyMatch(l -> l.matches("job: satstream-segmentation \\([0-9a-f]{32}\\)"));
             assertThat(run.outLines()).anyMatch(l -> l.startsWith("done (idle for 3s): "));
             List<String> tileKeys = keys(TopicContents.uncommitted(bootstrap, "tiles"));
@@ -139,6 +141,8 @@ class JobSegmentCommandITCase {
                 Arguments.of(List.of("--runtime", "cuda"), "satstream job segment",
                         "--runtime must be auto, onnxruntime or tensorrt, got cuda"),
                 Arguments.of(List.of("--ui-port", "70000"), "satstream job segment", "--ui-port must be 0..65535"),
+                Arguments.of(List.of("--metrics-port", "-1"), "satstream job segment",
+                        "--metrics-port must be 0..65535, got -1"),
                 Arguments.of(List.of("--idle", "0s"), "satstream job segment", "--idle must be positive"),
                 Arguments.of(List.of("--model", "../x"), "satstream job segment", "--model: "));
     }

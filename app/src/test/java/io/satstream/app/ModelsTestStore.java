@@ -16,10 +16,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A real model store for the {@code models} command tests, built once per JVM and copied into each test's work
@@ -73,6 +75,20 @@ final class ModelsTestStore {
         SegmentationNet net = new SegmentationNet(new SegmentationNet.Config(like.inputSpec().bands().size(),
                 like.classNames().size(), 8));
         return OnnxExporter.exportInitialised(net);
+    }
+
+    /**
+     * Writes {@code <dir>/<name>.json}, a manifest for {@code models import} of an RGB model of {@code classes}
+     * (tile size 64, ImageNet normalisation, miou 0.42), and returns it.
+     */
+    static Path writeImportManifest(Path dir, String name, List<String> classes) throws IOException {
+        Map<String, Object> manifest = Map.of(
+                "name", name,
+                "classNames", classes,
+                "metrics", Map.of("miou", 0.42),
+                "inputSpec", Map.of("bands", List.of("red", "green", "blue"), "tileSize", 64, "scale", 255.0,
+                        "mean", List.of(0.485, 0.456, 0.406), "std", List.of(0.229, 0.224, 0.225)));
+        return Files.writeString(dir.resolve(name + ".json"), new ObjectMapper().writeValueAsString(manifest));
     }
 
     /** Every file and directory under {@code root}, by relative path, with each file's sha256: to compare states. */

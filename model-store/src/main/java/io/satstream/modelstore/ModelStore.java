@@ -12,6 +12,7 @@ import io.satstream.modelstore.internal.Sha256;
 import io.satstream.modelstore.internal.StoreFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -173,6 +174,15 @@ public final class ModelStore {
         return readServing(name).map(ServingPointer::version);
     }
 
+    /**
+     * When the serving version of {@code name} last changed (promotion or rollback), by the clock of the process that
+     * changed it; empty when it never served. A fresh job starts from the serving version and applies only the
+     * {@code model-events} written after this instant.
+     */
+    public Optional<Instant> servingChangedAt(String name) {
+        return readServing(name).map(ServingPointer::lastChange).map(Instant::parse);
+    }
+
     /** Versions that have served, in promotion order; the last one is serving now. */
     public List<Integer> servingHistory(String name) {
         return readServing(name).map(p -> p.history().stream().map(ServingPointer.Promotion::version).toList())
@@ -184,7 +194,7 @@ public final class ModelStore {
         ModelNames.check(name);
         load(name, version);
         NameLock.withLock(modelDir(name).resolve(LOCK_FILE), () -> {
-            ServingPointer current = readServing(name).orElse(new ServingPointer(name, null, List.of()));
+            ServingPointer current = readServing(name).orElse(new ServingPointer(name, null, List.of(), null));
             if (!Objects.equals(current.version(), version)) {
                 writeServing(name, current.push(version, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()));
             }
@@ -207,7 +217,7 @@ public final class ModelStore {
                 throw new IllegalStateException("model '" + name + "' has no previously serving version to roll back to"
                         + " (only version " + current.version() + " has served)");
             }
-            ServingPointer previous = current.pop();
+            ServingPointer previous = current.pop(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
             // A version altered since it last served must not come back into service.
             load(name, previous.version());
             writeServing(name, previous);
@@ -259,6 +269,43 @@ public final class ModelStore {
             }
         }
         return new LoadedModel(manifest, onnx, dir);
+    }
+
+    /**
+     * Reads the version a {@code model-events} record references: {@code versionUri} is its directory (a {@code file:}
+     * URI, as {@link #versionDir} gives), whose manifest must name {@code name} and {@code version}; the sha256 of every
+     * file in {@code expectedSha256} (file name → hex, as the event carries them) must equal the manifest's, and the
+     * bytes must match, as {@link #load} checks. An empty {@code expectedSha256} (an event written before events
+     * carried them) checks the manifest alone.
+     *
+     * @throws ModelIntegrityException when a file is missing or altered, or the event and the manifest disagree
+     * @throws IllegalArgumentException when the URI is not a version directory of a store or the version is not there
+     */
+    public static LoadedModel loadReferenced(URI versionUri, String name, int version,
+            Map<String, String> expectedSha256) {
+        if (!"file".equalsIgnoreCase(versionUri.getScheme())) {
+            throw new IllegalArgumentException("cannot fetch " + name + "@" + version + " from " + versionUri
+                    + ": only file: URIs are supported in this version");
+        }
+        Path dir = Path.of(versionUri).normalize();
+        Path modelDir = dir.getParent();
+        if (modelDir == null || modelDir.getParent() == null || !dir.getFileName().toString().equals(
+                Integer.toString(version)) || !modelDir.getFileName().toString().equals(name)) {
+            throw new IllegalArgumentException(versionUri + " is not the directory of " + name + "@" + version
+                    + " in a model store (expected <store>/" + name + "/" + version + ")");
+        }
+        ModelStore store = open(modelDir.getParent());
+        LoadedModel loaded = store.load(name, version);
+        for (Map.Entry<String, String> e : expectedSha256.entrySet()) {
+            String listed = loaded.manifest().files().get(e.getKey());
+            if (listed == null || !listed.equalsIgnoreCase(e.getValue())) {
+                throw new ModelIntegrityException("integrity check failed: the event says " + ModelNames.quote(e.getKey())
+                        + " of " + name + "@" + version + " has sha256 " + e.getValue() + " but its manifest "
+                        + (listed == null ? "does not list that file" : "says " + listed),
+                        dir.resolve(MANIFEST_FILE));
+            }
+        }
+        return loaded;
     }
 
     /**

@@ -18,7 +18,7 @@ public final class ReleasedSchemas {
     /** Highest released version per schema; bump when a new version is released. */
     public static final int TILE_LATEST = 2;
     public static final int SEGMENTATION_LATEST = 2;
-    public static final int MODEL_EVENT_LATEST = 1;
+    public static final int MODEL_EVENT_LATEST = 2;
 
     private ReleasedSchemas() {}
 

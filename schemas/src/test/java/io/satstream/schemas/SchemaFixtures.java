@@ -77,6 +77,11 @@ final class SchemaFixtures {
                 .setObjective("sop")
                 .setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L))
                 .setMessage("promoted by test")
+                .setFiles(java.util.Map.of("model.onnx", "ab".repeat(32), "manifest-extra.json", "cd".repeat(32)))
+                .setInputSpec(new ModelInputSpec(List.of("red", "green", "blue"), 256, 255f,
+                        List.of(0.485f, 0.456f, 0.406f), List.of(0.229f, 0.224f, 0.225f)))
+                .setClassNames(List.of("water", "building"))
+                .setPublisher("satstream-cli")
                 .build();
     }
 }

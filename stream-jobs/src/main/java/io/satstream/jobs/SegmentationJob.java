@@ -4,6 +4,8 @@ import io.satstream.jobs.features.FeatureRecord;
 import io.satstream.jobs.features.FeatureRecordSerializer;
 import io.satstream.jobs.features.VectorizeFunction;
 import io.satstream.jobs.internal.MicroBatchInferenceOperator;
+import io.satstream.jobs.internal.ModelEventDeserializationSchema;
+import io.satstream.jobs.internal.ModelEventRecordSerializer;
 import io.satstream.jobs.internal.RawTileDeserializationSchema;
 import io.satstream.jobs.internal.RejectedRecordSerializer;
 import io.satstream.jobs.internal.SegmentationRecordSerializer;
@@ -16,6 +18,7 @@ import io.satstream.jobs.records.SegmentationRecord;
 import java.util.function.UnaryOperator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -34,9 +37,15 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <pre>
  * KafkaSource(tiles) → decode + validate → micro-batch + inference → KafkaSink(segmentations), exactly-once
- *                           │                                      └─→ vectorise → KafkaSink(segmentation-features)
+ *                           │                  ▲  │                 └─→ vectorise → KafkaSink(segmentation-features)
+ *                           │                  │  └── REJECTED ───────→ KafkaSink(model-events), exactly-once
+ *                           │   KafkaSource(model-events), broadcast to every inference subtask
  *                           └──────────────── rejected ─────────────→ KafkaSink(tiles-dlq), exactly-once
  * </pre>
+ *
+ * Hot swap: every inference subtask reads its model's PROMOTED and ROLLED_BACK events and switches versions
+ * between two batches (see {@link MicroBatchInferenceOperator}); the events source's offsets are in the same
+ * checkpoints as the serving version, so a restored job follows exactly the events after its checkpoint.
  *
  * The vectorising branch (optional, {@link SegmentationJobConfig#featuresEnabled()}) runs in its own
  * task so polygonising never slows inference.
@@ -49,6 +58,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class SegmentationJob {
     public static final String JOB_NAME = "satstream-segmentation";
     static final OutputTag<RejectedRecord> DLQ = new OutputTag<>("tiles-dlq", TypeInformation.of(RejectedRecord.class));
+    static final OutputTag<byte[]> MODEL_EVENTS_OUT =
+            new OutputTag<>("model-events-out", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private SegmentationJob() {}
 
@@ -91,12 +102,38 @@ public final class SegmentationJob {
                 .returns(TypeInformation.of(DecodedTile.class))
                 .name("decode-validate").uid("decode-validate");
 
-        SingleOutputStreamOperator<SegmentationRecord> segmented = decoded
+        // Events are few and must reach every subtask in one order: one reader, broadcast. A fresh job reads the
+        // compacted topic from its start and skips what serving.json already reflects; a restored one resumes at
+        // the checkpointed offsets.
+        KafkaSource<byte[]> eventsSource = KafkaSource.<byte[]>builder()
+                .setBootstrapServers(cfg.bootstrapServers())
+                .setTopics(cfg.modelEventsTopic())
+                .setGroupId(cfg.groupId() + "-model-events")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ModelEventDeserializationSchema(cfg.modelName()))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .build();
+        DataStream<byte[]> events = env.fromSource(eventsSource, WatermarkStrategy.noWatermarks(), "model-events")
+                .uid("model-events-source").setParallelism(1);
+
+        SingleOutputStreamOperator<SegmentationRecord> segmented = decoded.connect(events.broadcast())
                 .transform("batch-inference", TypeInformation.of(SegmentationRecord.class),
                         new MicroBatchInferenceOperator(cfg.modelStoreDir(), cfg.modelName(), cfg.runtime(),
                                 cfg.intraOpThreads(), cfg.interOpThreads(), cfg.batchMaxSize(),
-                                cfg.batchMaxWait().toMillis(), cfg.inputLimits().maxBatchBytes(), DLQ))
+                                cfg.batchMaxWait().toMillis(), cfg.inputLimits().maxBatchBytes(), DLQ,
+                                MODEL_EVENTS_OUT, cfg.maxModelLag().toMillis()))
                 .uid("batch-inference");
+
+        segmented.getSideOutput(MODEL_EVENTS_OUT)
+                .sinkTo(KafkaSink.<byte[]>builder()
+                        .setBootstrapServers(cfg.bootstrapServers())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-model-events")
+                        .setRecordSerializer(new ModelEventRecordSerializer(cfg.modelEventsTopic(), cfg.modelName()))
+                        .setKafkaProducerConfig(producerProperties(cfg))
+                        .build())
+                .name("model-events-sink").uid("model-events-sink");
 
         segmented.sinkTo(KafkaSink.<SegmentationRecord>builder()
                         .setBootstrapServers(cfg.bootstrapServers())

@@ -29,6 +29,8 @@ public final class SegmentationJobConfig implements Serializable {
     private final String segmentationsTopic;
     private final String dlqTopic;
     private final String featuresTopic;
+    private final String modelEventsTopic;
+    private final Duration maxModelLag;
     private final boolean featuresEnabled;
     private final String groupId;
     private final String transactionalIdPrefix;
@@ -50,6 +52,8 @@ public final class SegmentationJobConfig implements Serializable {
         this.segmentationsTopic = b.segmentationsTopic;
         this.dlqTopic = b.dlqTopic;
         this.featuresTopic = b.featuresTopic;
+        this.modelEventsTopic = b.modelEventsTopic;
+        this.maxModelLag = b.maxModelLag;
         this.featuresEnabled = b.features;
         this.groupId = b.groupId;
         this.transactionalIdPrefix = b.transactionalIdPrefix;
@@ -83,6 +87,13 @@ public final class SegmentationJobConfig implements Serializable {
     public String segmentationsTopic() { return segmentationsTopic; }
     public String dlqTopic() { return dlqTopic; }
     public String featuresTopic() { return featuresTopic; }
+    /** The compacted topic whose PROMOTED and ROLLED_BACK events of {@link #modelName()} the job follows. */
+    public String modelEventsTopic() { return modelEventsTopic; }
+    /**
+     * How long tiles may keep being served by the previous version once a promotion arrived; past it they wait for
+     * the load to end. Zero (the default): tiles never wait, the switch happens whenever the new version is ready.
+     */
+    public Duration maxModelLag() { return maxModelLag; }
     /** Whether masks are also vectorised to GeoJSON on {@link #featuresTopic()}. */
     public boolean featuresEnabled() { return featuresEnabled; }
     public String groupId() { return groupId; }
@@ -107,6 +118,8 @@ public final class SegmentationJobConfig implements Serializable {
         private String segmentationsTopic = Topics.SEGMENTATIONS;
         private String dlqTopic = Topics.TILES_DLQ;
         private String featuresTopic = Topics.SEGMENTATION_FEATURES;
+        private String modelEventsTopic = Topics.MODEL_EVENTS;
+        private Duration maxModelLag = Duration.ZERO;
         private boolean features;
         private String groupId = "satstream-segmentation";
         private String transactionalIdPrefix = "satstream-segmentation";
@@ -127,6 +140,9 @@ public final class SegmentationJobConfig implements Serializable {
         public Builder segmentationsTopic(String v) { segmentationsTopic = v; return this; }
         public Builder dlqTopic(String v) { dlqTopic = v; return this; }
         public Builder featuresTopic(String v) { featuresTopic = v; return this; }
+        public Builder modelEventsTopic(String v) { modelEventsTopic = v; return this; }
+        /** See {@link SegmentationJobConfig#maxModelLag()}; zero means tiles never wait for a load. */
+        public Builder maxModelLag(Duration v) { maxModelLag = v; return this; }
         /** Also vectorise every mask to GeoJSON polygons per class (default off). */
         public Builder features(boolean v) { features = v; return this; }
         public Builder groupId(String v) { groupId = v; return this; }
@@ -154,7 +170,7 @@ public final class SegmentationJobConfig implements Serializable {
                 problems.add("modelStoreDir is required (directory of the model store)");
             }
             for (String[] t : new String[][] {{"tilesTopic", tilesTopic}, {"segmentationsTopic", segmentationsTopic},
-                    {"dlqTopic", dlqTopic}, {"featuresTopic", featuresTopic}, {"groupId", groupId}, {"transactionalIdPrefix", transactionalIdPrefix},
+                    {"dlqTopic", dlqTopic}, {"featuresTopic", featuresTopic}, {"modelEventsTopic", modelEventsTopic}, {"groupId", groupId}, {"transactionalIdPrefix", transactionalIdPrefix},
                     {"modelName", modelName}}) {
                 if (t[1] == null || t[1].isBlank()) {
                     problems.add(t[0] + " must not be empty");
@@ -171,6 +187,13 @@ public final class SegmentationJobConfig implements Serializable {
             }
             if (batchMaxWait == null || batchMaxWait.isNegative()) {
                 problems.add("batchMaxWait must be >= 0");
+            }
+            if (maxModelLag == null || maxModelLag.isNegative()) {
+                problems.add("maxModelLag must be >= 0 (0: tiles never wait for a model load)");
+            }
+            if (modelEventsTopic != null && (modelEventsTopic.equals(tilesTopic)
+                    || modelEventsTopic.equals(segmentationsTopic) || modelEventsTopic.equals(dlqTopic))) {
+                problems.add("the model-events topic must differ from the tiles, segmentations and DLQ topics");
             }
             if (parallelism < 1) {
                 problems.add("parallelism must be >= 1, got " + parallelism);

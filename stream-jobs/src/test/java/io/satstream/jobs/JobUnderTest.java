@@ -54,21 +54,10 @@ final class JobUnderTest implements AutoCloseable {
     /** Creates the topics and starts the job with parallelism 1, serving the model in {@code storeDir}. */
     static JobUnderTest start(Path storeDir, String name) throws Exception {
         String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        SatstreamTopics.Names topics = new SatstreamTopics.Names("tiles-" + run, "segmentations-" + run,
-                "model-events-" + run, "tiles-dlq-" + run, "features-" + run);
+        SatstreamTopics.Names topics = TestJobs.topics(run);
         String bootstrap = KafkaTestBroker.bootstrapServers();
         SatstreamTopics.ensure(bootstrap, topics, 1);
-        SegmentationJobConfig cfg = SegmentationJobConfig.builder()
-                .bootstrapServers(bootstrap)
-                .tilesTopic(topics.tiles())
-                .segmentationsTopic(topics.segmentations())
-                .dlqTopic(topics.tilesDlq())
-                .groupId(run)
-                .transactionalIdPrefix(run)
-                .modelStoreDir(storeDir.toString())
-                .modelName("unet")
-                .runtime("onnxruntime")
-                .intraOpThreads(1)
+        SegmentationJobConfig cfg = TestJobs.config(bootstrap, topics, run, storeDir)
                 .checkpointInterval(Duration.ofMillis(500))
                 .parallelism(1)
                 .build();

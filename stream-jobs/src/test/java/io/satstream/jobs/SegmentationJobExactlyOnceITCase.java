@@ -74,8 +74,7 @@ class SegmentationJobExactlyOnceITCase {
     @Test
     void everyTileExactlyOnceAcrossAnInjectedFailure() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        SatstreamTopics.Names topics = new SatstreamTopics.Names("tiles-" + run, "segmentations-" + run,
-                "model-events-" + run, "tiles-dlq-" + run, "features-" + run);
+        SatstreamTopics.Names topics = TestJobs.topics(run);
         String bootstrap = KafkaTestBroker.bootstrapServers();
         SatstreamTopics.ensure(bootstrap, topics, 2);
 
@@ -109,19 +108,8 @@ class SegmentationJobExactlyOnceITCase {
             producer.flush();
         }
 
-        SegmentationJobConfig cfg = SegmentationJobConfig.builder()
-                .bootstrapServers(bootstrap)
-                .tilesTopic(topics.tiles())
-                .segmentationsTopic(topics.segmentations())
-                .dlqTopic(topics.tilesDlq())
+        SegmentationJobConfig cfg = TestJobs.config(bootstrap, topics, "it-" + run, storeDir)
                 .features(true)
-                .featuresTopic(topics.segmentationFeatures())
-                .groupId("it-" + run)
-                .transactionalIdPrefix("it-" + run)
-                .modelStoreDir(storeDir.toString())
-                .modelName("unet")
-                .runtime("onnxruntime")
-                .intraOpThreads(1)
                 .batchMaxSize(4)
                 .batchMaxWait(Duration.ofMillis(20))
                 .checkpointInterval(Duration.ofMillis(300))

@@ -41,4 +41,10 @@ public final class TestModelStore {
             return manifest;
         }
     }
+
+    /** {@code base}'s network and weights registered again as a new version of the same model (its parent). */
+    public static ModelManifest reRegister(ModelStore store, ModelManifest base) {
+        return store.register(base.name(), store.load(base.name(), base.version()).onnx(), new ManifestDraft(
+                base.version(), "test", base.inputSpec(), base.classNames(), base.metrics(), base.network()));
+    }
 }

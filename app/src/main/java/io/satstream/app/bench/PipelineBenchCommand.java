@@ -7,13 +7,9 @@ import io.satstream.app.WorkDirOption;
 import io.satstream.jobs.SegmentationJobConfig;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,14 +78,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         try (ConsoleProgress progress = ConsoleProgress.forConsole(out)) {
             result = new PipelineBenchmark(workDir, settings, progress).run();
         }
-        Path file = outFile != null ? outFile : workDir.ensure("bench").resolve("pipeline.json");
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
-        out.println(result.table());
-        out.println("results: " + file.toAbsolutePath());
-        out.flush();
+        BenchResults.write(out, workDir, outFile, "pipeline", result, result.table());
         return 0;
     }
 }

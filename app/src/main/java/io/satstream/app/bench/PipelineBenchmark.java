@@ -209,6 +209,7 @@ public final class PipelineBenchmark {
                 .tilesTopic(topics.tiles())
                 .segmentationsTopic(topics.segmentations())
                 .dlqTopic(topics.tilesDlq())
+                .modelEventsTopic(topics.modelEvents())
                 .groupId("bench-" + topics.tiles())
                 .transactionalIdPrefix("bench-" + topics.tiles())
                 .modelStoreDir(store.root().toString())

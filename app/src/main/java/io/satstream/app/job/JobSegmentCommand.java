@@ -104,6 +104,11 @@ public final class JobSegmentCommand implements Callable<Integer> {
             description = "Flink web UI port; 0 picks a free one (default: ${DEFAULT-VALUE}, or a free one if busy)")
     private int uiPort;
 
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "9249",
+            description = "port of the Prometheus endpoint (/metrics) of Flink's metrics, the job's included; 0 picks"
+                    + " a free one (default: ${DEFAULT-VALUE}, or a free one if busy)")
+    private int metricsPort;
+
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
             description = "stop after this long (e.g. 90s, 5m), drain, and exit 0; default: run until Ctrl-C")
     private Duration duration;
@@ -140,9 +145,11 @@ public final class JobSegmentCommand implements Callable<Integer> {
             progress.println("kafka bootstrap: " + bootstrap);
             progress.println("model store: " + store.root() + " (serving " + serving + ")");
             progress.println("runtime: " + choice.name() + " (" + choice.reason() + ")");
-            cluster = EmbeddedFlink.start(Ports.preferredOrFree(uiPort, "--ui-port", progress::println), 2,
+            cluster = EmbeddedFlink.start(Ports.preferredOrFree(uiPort, "--ui-port", progress::println),
+                    Ports.preferredOrFree(metricsPort, "--metrics-port", progress::println), 2,
                     workDir.ensure("flink-tmp"));
             progress.println("flink ui: http://127.0.0.1:" + cluster.restPort());
+            progress.println("metrics: " + cluster.metricsAddress().orElseThrow());
 
             SegmentationJobConfig cfg = jobOptions.config(bootstrap, topics, store.root(), serving.name())
                     .groupId(identity)
@@ -212,6 +219,9 @@ public final class JobSegmentCommand implements Callable<Integer> {
         jobOptions.validate(spec.commandLine());
         if (uiPort < 0 || uiPort > 65535) {
             throw new ParameterException(spec.commandLine(), "--ui-port must be 0..65535, got " + uiPort);
+        }
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0..65535, got " + metricsPort);
         }
         requirePositive("--duration", duration);
         requirePositive("--idle", idle);

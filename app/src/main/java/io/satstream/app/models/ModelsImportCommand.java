@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
+import io.satstream.modelstore.events.ModelEventPublisher;
+import io.satstream.modelstore.events.ModelEvents;
+import io.satstream.schemas.ModelEvent;
+import io.satstream.schemas.ModelEventType;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +33,8 @@ import picocli.CommandLine.Spec;
             "The manifest JSON needs name, inputSpec {bands, tileSize, scale, mean, std} and classNames (at most",
             "255: mask value 255 means no data); objective (default: imported), parent, metrics and network are",
             "optional. The model must open in ONNX Runtime, take one channel per band and output one per class;",
-            "anything else is refused and the store is left as it was.%n"
+            "anything else is refused and the store is left as it was. With --bootstrap it also publishes a",
+            "CANDIDATE ModelEvent to model-events once the store has the version.%n"
         })
 final class ModelsImportCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelsImportCommand.class);
@@ -39,6 +45,9 @@ final class ModelsImportCommand implements Callable<Integer> {
     @Mixin
     private ModelStoreOptions storeOptions;
 
+    @Mixin
+    private EventOptions events;
+
     @Parameters(index = "0", paramLabel = "FILE.onnx", description = "the ONNX model")
     private Path onnx;
 
@@ -47,24 +56,36 @@ final class ModelsImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        events.validate(spec.commandLine());
         Path root = storeOptions.root();
-        Path created = firstMissing(root);
-        ModelManifest m;
-        try {
-            m = storeOptions.openOrCreate().importOnnx(onnx.toAbsolutePath(), manifestFile.toAbsolutePath());
-        } catch (RuntimeException e) {
-            // A refused import leaves no store behind where there was none.
-            removeEmptyDirectories(created, root);
-            throw e;
+        // Kafka is checked before the store is touched, so an unreachable one leaves the store as it was.
+        try (ModelEventPublisher publisher = events.connectIfAsked()) {
+            Path created = firstMissing(root);
+            ModelStore store;
+            ModelManifest m;
+            try {
+                store = storeOptions.openOrCreate();
+                m = store.importOnnx(onnx.toAbsolutePath(), manifestFile.toAbsolutePath());
+            } catch (RuntimeException e) {
+                // A refused import leaves no store behind where there was none.
+                removeEmptyDirectories(created, root);
+                throw e;
+            }
+            LOG.info("imported {} from {} into {}", m.ref(), onnx.toAbsolutePath(), root);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("imported " + m.ref() + " from " + onnx.toAbsolutePath() + " (" + m.classNames().size()
+                    + " classes, bands " + String.join(",", m.inputSpec().bands()) + ", sha256 "
+                    + m.files().get(ModelManifest.MODEL_FILE) + ")");
+            out.println("store: " + root);
+            out.println("not serving; to serve it: satstream models promote " + m.ref() + " --store " + root.toUri());
+            out.flush();
+            if (publisher != null) {
+                ModelEvent candidate = ModelEvents.of(store, m, ModelEventType.CANDIDATE,
+                        "imported by satstream models from " + onnx.toAbsolutePath(), EventOptions.PUBLISHER,
+                        Clock.systemUTC());
+                events.publish(out, publisher, candidate, m.ref() + " is in the store now (not serving)", null);
+            }
         }
-        LOG.info("imported {} from {} into {}", m.ref(), onnx.toAbsolutePath(), root);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("imported " + m.ref() + " from " + onnx.toAbsolutePath() + " (" + m.classNames().size()
-                + " classes, bands " + String.join(",", m.inputSpec().bands()) + ", sha256 "
-                + m.files().get(ModelManifest.MODEL_FILE) + ")");
-        out.println("store: " + root);
-        out.println("not serving; to serve it: satstream models promote " + m.ref() + " --store " + root.toUri());
-        out.flush();
         return 0;
     }
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.satstream.modelstore.ModelStore;
+import io.satstream.modelstore.events.ModelEventPublisher;
 import io.satstream.schemas.ModelEventType;
 
 import picocli.CommandLine.Command;

@@ -1,23 +1,24 @@
 package io.satstream.app.models;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.satstream.app.internal.ErrorMessages;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
+import io.satstream.modelstore.events.ModelEventPublisher;
+import io.satstream.modelstore.events.ModelEvents;
 import io.satstream.schemas.ModelEvent;
 import io.satstream.schemas.ModelEventType;
 
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What {@code promote} and {@code rollback} report once the store has changed what serves: the serving version
- * before and after, the published event if asked for, and when a running job switches: it does not act on the event
- * yet, but each of its tasks loads the store's serving version when it (re)starts (MicroBatchInferenceOperatorTest).
+ * before and after, the published event if asked for, and what a running job does: with the event, it switches
+ * (hot swap); without one, it keeps its version until it is started afresh (a restart from its checkpoint keeps it).
  */
 final class ServingChange {
     private static final Logger LOG = LoggerFactory.getLogger(ServingChange.class);
@@ -37,25 +38,22 @@ final class ServingChange {
         if (publisher != null) {
             ModelManifest manifest = store.manifest(name, after).orElseThrow(() -> new IllegalStateException(
                     "version " + after + " of '" + name + "' vanished from " + store.root()));
-            ModelEvent event = ModelEventPublisher.event(store, manifest, type,
-                    type.name().toLowerCase(Locale.ROOT) + " by satstream models; serving before: " + was);
-            RecordMetadata written;
-            try {
-                written = publisher.publish(event);
-            } catch (RuntimeException e) {
-                // The store is the truth and has changed; say so, and how to announce it again.
-                // Promoting the serving version changes nothing in the store, so it only publishes.
-                throw new IllegalStateException(name + "@" + after + " serves now in the store, but the event was not"
-                        + " published: " + ErrorMessages.describe(e) + "; 'satstream models promote " + name + "@" + after
-                        + " --store " + store.root().toUri() + " --bootstrap " + events.bootstrap() + " --topic "
-                        + events.topic() + "' publishes it", e);
-            }
-            out.println("published " + type + " " + name + "@" + after + " to " + written.topic() + " at "
-                    + events.bootstrap() + " (partition " + written.partition() + ", offset " + written.offset() + ")");
+            ModelEvent event = ModelEvents.of(store, manifest, type,
+                    type.name().toLowerCase(Locale.ROOT) + " by satstream models; serving before: " + was,
+                    EventOptions.PUBLISHER, Clock.systemUTC());
+            // Promoting the version that serves changes nothing in the store, it only publishes: hence the remedy.
+            events.publish(out, publisher, event, name + "@" + after + " serves now in the store",
+                    "'satstream models promote " + name + "@" + after + " --store " + store.root().toUri()
+                            + " --bootstrap " + events.bootstrap() + " --topic " + events.topic() + "' publishes it");
         }
-        out.println("note: a running job does not act on model-events yet: its tasks keep the version they loaded"
-                + " until they restart (after a failure, or when the job is started again), then serve " + name + "@"
-                + after);
+        if (publisher != null) {
+            out.println("note: running jobs of " + name + " on " + events.bootstrap() + " switch to " + name + "@" + after
+                    + " once each of their subtasks has verified and warmed it up; a subtask that refuses it keeps its"
+                    + " version and says why in a REJECTED event on " + events.topic());
+        } else {
+            out.println("note: no event was published (no --bootstrap): a running job keeps the version it serves;"
+                    + " a job started afresh serves " + name + "@" + after);
+        }
         out.flush();
     }
 }

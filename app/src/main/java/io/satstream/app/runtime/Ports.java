@@ -21,6 +21,18 @@ public final class Ports {
         return 0;
     }
 
+    /**
+     * A port free on every interface now, for a service that binds all of them and cannot report the port it got
+     * when given 0. Another process may take it before the service binds it; the service must then fail loudly.
+     */
+    public static int free() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port: " + e.getMessage(), e);
+        }
+    }
+
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);

@@ -23,15 +23,17 @@ public final class SegmentationJobLauncher {
      * at {@code storeRoot}; callers may still set the consumer group and transactional-id prefix.
      *
      * @param threads inference threads, or null for {@link SegmentationJobConfig#defaultInferenceThreads()}
+     * @param maxModelLag {@link SegmentationJobConfig#maxModelLag()}: zero, tiles never wait for a model load
      */
     public static SegmentationJobConfig.Builder config(String servers, SatstreamTopics.Names topics, Path storeRoot,
             String modelName, String runtime, Integer threads, int batchSize, boolean features,
-            Duration checkpointInterval) {
+            Duration checkpointInterval, Duration maxModelLag) {
         return SegmentationJobConfig.builder()
                 .bootstrapServers(servers)
                 .tilesTopic(topics.tiles())
                 .segmentationsTopic(topics.segmentations())
                 .dlqTopic(topics.tilesDlq())
+                .modelEventsTopic(topics.modelEvents())
                 .features(features)
                 .featuresTopic(topics.segmentationFeatures())
                 .modelStoreDir(storeRoot.toString())
@@ -39,7 +41,8 @@ public final class SegmentationJobLauncher {
                 .runtime(runtime)
                 .intraOpThreads(threads != null ? threads : SegmentationJobConfig.defaultInferenceThreads())
                 .batchMaxSize(batchSize)
-                .checkpointInterval(checkpointInterval);
+                .checkpointInterval(checkpointInterval)
+                .maxModelLag(maxModelLag);
     }
 
     /**

@@ -34,6 +34,13 @@ public final class SegmentationJobOptions {
             defaultValue = "2s", description = "Flink checkpoint interval = commit interval of the output (default: ${DEFAULT-VALUE})")
     private Duration checkpointInterval;
 
+    @Option(names = "--max-model-lag", paramLabel = "TIME", converter = SignedDurationConverter.class,
+            defaultValue = "0", description = "after a promotion or rollback on model-events, how long tiles may"
+                    + " still be segmented by the version serving before while the new one loads; past that, tiles"
+                    + " wait until it is ready. 0 (default): tiles never wait, each inference task switches as soon"
+                    + " as the new version is ready")
+    private Duration maxModelLag;
+
     /** Throws a one-line {@link ParameterException} for the first bad value. */
     public void validate(CommandLine commandLine) {
         if (!RUNTIMES.contains(runtime)) {
@@ -49,6 +56,10 @@ public final class SegmentationJobOptions {
             throw new ParameterException(commandLine, "--checkpoint-interval must be at least 10ms, got "
                     + DurationConverter.format(checkpointInterval));
         }
+        if (maxModelLag.isNegative()) {
+            throw new ParameterException(commandLine, "--max-model-lag must be 0 or more (0: tiles never wait for a"
+                    + " model load), got -" + DurationConverter.format(maxModelLag.negated()));
+        }
     }
 
     public String runtime() {
@@ -59,6 +70,21 @@ public final class SegmentationJobOptions {
     public SegmentationJobConfig.Builder config(String servers, SatstreamTopics.Names topics, Path storeRoot,
             String modelName) {
         return SegmentationJobLauncher.config(servers, topics, storeRoot, modelName, runtime, threads, batchSize,
-                features, checkpointInterval);
+                features, checkpointInterval, maxModelLag);
+    }
+
+    /**
+     * {@link DurationConverter}, also taking a leading minus sign, so that a negative {@code --max-model-lag} is
+     * refused by {@link #validate} saying what the option allows rather than as no duration at all.
+     */
+    static final class SignedDurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String text = value == null ? "" : value.trim();
+            if (text.startsWith("-") && text.length() > 1) {
+                return DurationConverter.parse(text.substring(1)).negated();
+            }
+            return DurationConverter.parse(value);
+        }
     }
 }

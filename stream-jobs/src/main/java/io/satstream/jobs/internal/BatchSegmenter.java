@@ -59,8 +59,13 @@ public final class BatchSegmenter {
 
     /** Bytes of the float tensors one tile adds to a batch: its padded input and its class scores. */
     public static long tensorBytes(Tile tile, ServingModel model) {
+        return tensorBytes(tile.getWidth(), tile.getHeight(), model);
+    }
+
+    /** Bytes of inference tensors (float input and class scores) for one {@code width} x {@code height} tile. */
+    public static long tensorBytes(int width, int height, ServingModel model) {
         int m = model.sizeMultiple();
-        long plane = (long) roundUp(tile.getWidth(), m) * roundUp(tile.getHeight(), m);
+        long plane = (long) roundUp(width, m) * roundUp(height, m);
         return plane * (model.spec().bands().size() + model.runtime().numClasses()) * Float.BYTES;
     }
 

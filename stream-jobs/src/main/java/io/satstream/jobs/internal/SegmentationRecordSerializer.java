@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Key = tile id, value = Avro Segmentation, header {@code model-version}. */
+/** Key = tile id, value = Avro Segmentation, headers {@code model-version}, {@code model-subtask}, {@code model-generation}. */
 public final class SegmentationRecordSerializer implements KafkaRecordSerializationSchema<SegmentationRecord> {
     private static final long serialVersionUID = 1L;
     private final String topic;
@@ -22,6 +22,9 @@ public final class SegmentationRecordSerializer implements KafkaRecordSerializat
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, timestamp,
                 element.tileId.getBytes(StandardCharsets.UTF_8), element.value);
         record.headers().add(Headers.MODEL_VERSION, element.modelVersion.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Headers.MODEL_SUBTASK, Integer.toString(element.subtask).getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Headers.MODEL_GENERATION,
+                Long.toString(element.generation).getBytes(StandardCharsets.UTF_8));
         return record;
     }
 }

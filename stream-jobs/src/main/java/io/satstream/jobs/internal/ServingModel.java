@@ -42,7 +42,17 @@ public final class ServingModel implements AutoCloseable {
     }
 
     public static ServingModel load(ModelStore store, String modelName, int version, String runtimeKind, RuntimeOptions options) {
-        LoadedModel loaded = store.load(modelName, version);
+        return open(store.load(modelName, version), runtimeKind, options);
+    }
+
+    /**
+     * Opens a runtime for a verified version.
+     *
+     * @throws IllegalStateException when its class count disagrees with its manifest or cannot be served
+     */
+    public static ServingModel open(LoadedModel loaded, String runtimeKind, RuntimeOptions options) {
+        String modelName = loaded.manifest().name();
+        int version = loaded.manifest().version();
         InputSpec spec = loaded.manifest().toInputSpec();
         InferenceRuntime runtime = InferenceRuntimes.open(runtimeKind, loaded.onnx(), options);
         if (runtime.numClasses() != loaded.manifest().classNames().size()) {
@@ -66,6 +76,11 @@ public final class ServingModel implements AutoCloseable {
     private static int sizeMultiple(Map<String, Object> network) {
         Object m = network == null ? null : network.get("sizeMultiple");
         return m instanceof Number n && n.intValue() > 0 ? n.intValue() : DEFAULT_SIZE_MULTIPLE;
+    }
+
+    /** The same version with another runtime instance (a lease on a shared one). */
+    ServingModel withRuntime(InferenceRuntime other) {
+        return new ServingModel(ref, spec, classNames, other, sizeMultiple);
     }
 
     public ModelRef ref() {

@@ -6,6 +6,9 @@ import io.satstream.jobs.records.RawTileRecord;
 import io.satstream.jobs.records.RejectedRecord;
 import io.satstream.schemas.InputLimits;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -21,6 +24,7 @@ public final class TileDecodeFunction extends ProcessFunction<RawTileRecord, Dec
     private transient TileDecoding decoding;
     private transient Counter decoded;
     private transient Counter rejected;
+    private transient Map<String, Counter> toDlq;
 
     public TileDecodeFunction(InputLimits limits, OutputTag<RejectedRecord> dlqTag) {
         this.limits = limits;
@@ -32,6 +36,14 @@ public final class TileDecodeFunction extends ProcessFunction<RawTileRecord, Dec
         decoding = new TileDecoding(limits);
         decoded = getRuntimeContext().getMetricGroup().counter("tilesDecoded");
         rejected = getRuntimeContext().getMetricGroup().counter("tilesRejected");
+        toDlq = new HashMap<>();
+    }
+
+    /** Counts a rejection under its stage ({@code tilesToDlq}, label {@code stage}), as the inference operator does. */
+    private void countRejected(String stage) {
+        rejected.inc();
+        toDlq.computeIfAbsent(stage, s -> getRuntimeContext().getMetricGroup().addGroup("stage", s)
+                .counter("tilesToDlq")).inc();
     }
 
     @Override
@@ -40,12 +52,12 @@ public final class TileDecodeFunction extends ProcessFunction<RawTileRecord, Dec
         try {
             tile = decoding.decode(raw);
         } catch (TileRejectedException e) {
-            rejected.inc();
+            countRejected(e.stage());
             ctx.output(dlqTag, new RejectedRecord(raw.key, raw.value, e.getMessage(), e.stage()));
             return;
         } catch (RuntimeException | OutOfMemoryError e) {
             // A decoder bug must not stop the stream: the record goes to the DLQ with what happened.
-            rejected.inc();
+            countRejected(TileRejectedException.STAGE_DECODE);
             ctx.output(dlqTag, new RejectedRecord(raw.key, raw.value,
                     "unexpected decoding failure: " + e, TileRejectedException.STAGE_DECODE));
             return;

@@ -19,9 +19,10 @@ import io.satstream.schemas.Tile;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MicroBatchInferenceOperatorTest {
     private static final OutputTag<RejectedRecord> DLQ =
             new OutputTag<>("dlq", TypeInformation.of(RejectedRecord.class));
+    private static final OutputTag<byte[]> EVENTS =
+            new OutputTag<>("events", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     @TempDir
     static Path store;
@@ -42,24 +45,24 @@ class MicroBatchInferenceOperatorTest {
 
     private static MicroBatchInferenceOperator operator(int maxBatch, long maxWaitMillis) {
         return new MicroBatchInferenceOperator(store.toString(), "unet", "onnxruntime", 1, 1, maxBatch, maxWaitMillis,
-                InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ);
+                InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ, EVENTS, 0);
     }
 
-    private static DecodedTile decoded(Tile tile) {
+    static DecodedTile decoded(Tile tile) {
         byte[] bytes = AvroCodec.tile().encode(tile);
         return new DecodedTile(tile.getTileId(), tile.getTileId().getBytes(), bytes, bytes, tile, ValidPixels.of(tile), 10);
     }
 
-    private static List<String> ids(OneInputStreamOperatorTestHarness<DecodedTile, SegmentationRecord> h) {
+    private static List<String> ids(TwoInputStreamOperatorTestHarness<DecodedTile, byte[], SegmentationRecord> h) {
         return h.extractOutputValues().stream().map(r -> r.tileId).toList();
     }
 
     @Test
     void fullBatchIsSegmentedAndEmittedBeforeTheNextBarrier() throws Exception {
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(3, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(3, 60_000))) {
             h.open();
             for (int i = 0; i < 3; i++) {
-                h.processElement(decoded(TestTiles.rgb("t" + i, 32, 32, i)), 0);
+                h.processElement1(decoded(TestTiles.rgb("t" + i, 32, 32, i)), 0);
             }
             h.prepareSnapshotPreBarrier(1);
             assertThat(ids(h)).containsExactly("t0", "t1", "t2");
@@ -73,11 +76,11 @@ class MicroBatchInferenceOperatorTest {
 
     @Test
     void deadlineFlushesAPartialBatchAndOtherSizesStartANewOne() throws Exception {
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(8, 50))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(8, 50))) {
             h.setProcessingTime(1_000);
             h.open();
-            h.processElement(decoded(TestTiles.rgb("a", 32, 32, 1)), 0);
-            h.processElement(decoded(TestTiles.rgb("b", 24, 40, 2)), 0); // another size: "a" goes alone
+            h.processElement1(decoded(TestTiles.rgb("a", 32, 32, 1)), 0);
+            h.processElement1(decoded(TestTiles.rgb("b", 24, 40, 2)), 0); // another size: "a" goes alone
             h.prepareSnapshotPreBarrier(1);
             assertThat(ids(h)).containsExactly("a");
             h.setProcessingTime(1_100); // past b's deadline
@@ -92,12 +95,12 @@ class MicroBatchInferenceOperatorTest {
 
     @Test
     void tilesThatDoNotFitTheModelGoToTheDlqWithTheirOriginalBytes() throws Exception {
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
             h.open();
             Tile nir = TestTiles.rgb("nir", 16, 16, 3);
             nir.setBands(List.of("red", "green", "nir"));
             DecodedTile d = decoded(nir);
-            h.processElement(d, 0);
+            h.processElement1(d, 0);
             var rejected = h.getSideOutput(DLQ);
             assertThat(rejected).hasSize(1);
             RejectedRecord r = rejected.peek().getValue();
@@ -123,9 +126,9 @@ class MicroBatchInferenceOperatorTest {
 
     @Test
     void aFloatTileFullOfNanComesOutAsNoDataEverywhereWithNoConfidence() throws Exception {
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
             h.open();
-            h.processElement(decoded(floatTile("nan", 32, Float.NaN)), 0);
+            h.processElement1(decoded(floatTile("nan", 32, Float.NaN)), 0);
             h.prepareSnapshotPreBarrier(1);
             assertThat(h.getSideOutput(DLQ)).isNull();
             Segmentation s = AvroCodec.segmentation().decode(h.extractOutputValues().get(0).value);
@@ -143,9 +146,9 @@ class MicroBatchInferenceOperatorTest {
         Tile tile = floatTile("inf", 32, 100f);
         java.nio.ByteBuffer px = tile.getPixels().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
         px.putFloat(4 * (5 * 32 + 5), Float.POSITIVE_INFINITY); // pixel (5,5), band red
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
             h.open();
-            h.processElement(decoded(tile), 0);
+            h.processElement1(decoded(tile), 0);
             h.prepareSnapshotPreBarrier(1);
             Segmentation s = AvroCodec.segmentation().decode(h.extractOutputValues().get(0).value);
             byte[] mask = new byte[s.getMask().remaining()];
@@ -159,9 +162,9 @@ class MicroBatchInferenceOperatorTest {
 
     @Test
     void aFloatTileOutsideTheModelsInputRangeIsRefusedNotSegmented() throws Exception {
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(1, 60_000))) {
             h.open();
-            h.processElement(decoded(floatTile("huge", 32, 3e38f)), 0);
+            h.processElement1(decoded(floatTile("huge", 32, 3e38f)), 0);
             h.prepareSnapshotPreBarrier(1);
             assertThat(h.extractOutputValues()).isEmpty();
             RejectedRecord r = h.getSideOutput(DLQ).peek().getValue();
@@ -172,7 +175,7 @@ class MicroBatchInferenceOperatorTest {
     }
 
     /** The ONNX model with every float weight set to NaN: a real model that answers NaN for any input. */
-    private static byte[] withNanWeights(byte[] onnx) throws Exception {
+    static byte[] withNanWeights(byte[] onnx) throws Exception {
         var model = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(onnx).toBuilder();
         var graph = model.getGraphBuilder();
         for (int i = 0; i < graph.getInitializerCount(); i++) {
@@ -206,11 +209,11 @@ class MicroBatchInferenceOperatorTest {
                 new ManifestDraft(v1.version(), "test", v1.inputSpec(), v1.classNames(), v1.metrics(),
                         v1.network())).version();
         store.promote("unet", v2);
-        try (var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchInferenceOperator(own.toString(), "unet",
-                "onnxruntime", 1, 1, 2, 60_000, InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(new MicroBatchInferenceOperator(own.toString(), "unet",
+                "onnxruntime", 1, 1, 2, 60_000, InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ, EVENTS, 0))) {
             h.open();
-            h.processElement(decoded(TestTiles.rgb("a", 16, 16, 1)), 0);
-            h.processElement(decoded(TestTiles.rgb("b", 16, 16, 2)), 0);
+            h.processElement1(decoded(TestTiles.rgb("a", 16, 16, 1)), 0);
+            h.processElement1(decoded(TestTiles.rgb("b", 16, 16, 2)), 0);
             h.prepareSnapshotPreBarrier(1);
             assertThat(h.extractOutputValues()).isEmpty();
             List<RejectedRecord> rejected = h.getSideOutput(DLQ).stream().map(r -> r.getValue()).toList();
@@ -226,14 +229,14 @@ class MicroBatchInferenceOperatorTest {
     void theBatchByteLimitSplitsBatchesAndRefusesATileThatAloneIsOverIt() throws Exception {
         // 32x32 tiles, 3 bands + 6 classes of floats: 36 KiB each; a limit of 80 KiB holds two of them.
         long limit = 80 * 1024;
-        try (var h = new OneInputStreamOperatorTestHarness<>(new MicroBatchInferenceOperator(store.toString(), "unet",
-                "onnxruntime", 1, 1, 8, 60_000, limit, DLQ))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(new MicroBatchInferenceOperator(store.toString(), "unet",
+                "onnxruntime", 1, 1, 8, 60_000, limit, DLQ, EVENTS, 0))) {
             h.setProcessingTime(0);
             h.open();
             for (int i = 0; i < 5; i++) {
-                h.processElement(decoded(TestTiles.rgb("t" + i, 32, 32, i)), 0);
+                h.processElement1(decoded(TestTiles.rgb("t" + i, 32, 32, i)), 0);
             }
-            h.processElement(decoded(TestTiles.rgb("big", 128, 128, 9)), 0);
+            h.processElement1(decoded(TestTiles.rgb("big", 128, 128, 9)), 0);
             h.setProcessingTime(60_001); // t4's deadline: it waited alone
             h.prepareSnapshotPreBarrier(1);
             List<Integer> batchSizes = h.extractOutputValues().stream()
@@ -249,54 +252,21 @@ class MicroBatchInferenceOperatorTest {
     }
 
     @Test
-    void aPromotionReachesARunningTaskOnlyWhenItRestarts(@TempDir Path own) throws Exception {
-        // What 'satstream models promote' tells the user until hot swap: the running task keeps its version, the
-        // restarted one (failure recovery or a new run) loads the store's serving version.
-        ModelManifest v1 = TestModelStore.createServingModel(own, "unet");
-        ModelStore store = ModelStore.open(own);
-        OperatorSubtaskState snapshot;
-        MicroBatchInferenceOperator running =
-                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000,
-                        InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ);
-        try (var h = new OneInputStreamOperatorTestHarness<>(running)) {
-            h.open();
-            h.processElement(decoded(TestTiles.rgb("before", 16, 16, 1)), 0);
-            int v2 = store.register("unet", store.load("unet", v1.version()).onnx(),
-                    new ManifestDraft(v1.version(), "test", v1.inputSpec(), v1.classNames(), v1.metrics(),
-                            v1.network())).version();
-            store.promote("unet", v2);
-            h.processElement(decoded(TestTiles.rgb("after-promote", 16, 16, 2)), 0);
-            h.prepareSnapshotPreBarrier(1);
-            snapshot = h.snapshot(1, 1);
-            assertThat(h.extractOutputValues()).extracting(r -> r.modelVersion).containsExactly("unet@1", "unet@1");
-        }
-        try (var h = new OneInputStreamOperatorTestHarness<>(
-                new MicroBatchInferenceOperator(own.toString(), "unet", "onnxruntime", 1, 1, 1, 60_000,
-                        InputLimits.DEFAULT_MAX_BATCH_BYTES, DLQ))) {
-            h.initializeState(snapshot);
-            h.open();
-            h.processElement(decoded(TestTiles.rgb("after-restart", 16, 16, 3)), 0);
-            h.prepareSnapshotPreBarrier(2);
-            assertThat(h.extractOutputValues()).extracting(r -> r.modelVersion).containsExactly("unet@2");
-        }
-    }
-
-    @Test
     void tilesBufferedAtACheckpointAreRestoredAndEmittedExactlyOnce() throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
             h.open();
-            h.processElement(decoded(TestTiles.rgb("x0", 32, 32, 10)), 0);
-            h.processElement(decoded(TestTiles.rgb("x1", 32, 32, 11)), 0);
+            h.processElement1(decoded(TestTiles.rgb("x0", 32, 32, 10)), 0);
+            h.processElement1(decoded(TestTiles.rgb("x1", 32, 32, 11)), 0);
             h.prepareSnapshotPreBarrier(1);
             snapshot = h.snapshot(1, 1);
             assertThat(h.extractOutputValues()).as("a half-full batch waits").isEmpty();
         }
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
             h.initializeState(snapshot);
             h.open();
-            h.processElement(decoded(TestTiles.rgb("x2", 32, 32, 12)), 0);
-            h.processElement(decoded(TestTiles.rgb("x3", 32, 32, 13)), 0);
+            h.processElement1(decoded(TestTiles.rgb("x2", 32, 32, 12)), 0);
+            h.processElement1(decoded(TestTiles.rgb("x3", 32, 32, 13)), 0);
             h.prepareSnapshotPreBarrier(2);
             assertThat(ids(h)).containsExactly("x0", "x1", "x2", "x3");
             h.snapshot(2, 2);
@@ -315,15 +285,15 @@ class MicroBatchInferenceOperatorTest {
         }
         byte[] bytes = AvroCodec.tile().encode(tile);
         OperatorSubtaskState snapshot;
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
             h.open();
-            h.processElement(new DecodedTile("v", "v".getBytes(), bytes, bytes, tile, valid, 10), 0);
+            h.processElement1(new DecodedTile("v", "v".getBytes(), bytes, bytes, tile, valid, 10), 0);
             snapshot = h.snapshot(1, 1);
         }
-        try (var h = new OneInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
+        try (var h = new TwoInputStreamOperatorTestHarness<>(operator(4, 60_000))) {
             h.initializeState(snapshot);
             h.open();
-            h.endInput();
+            h.endInput1();
             assertThat(ids(h)).containsExactly("v");
             Segmentation s = AvroCodec.segmentation().decode(h.extractOutputValues().get(0).value);
             byte[] mask = new byte[s.getMask().remaining()];

@@ -1,24 +1,19 @@
-package io.satstream.app.models;
+package io.satstream.modelstore.events;
 
+import io.satstream.schemas.AvroCodec;
+import io.satstream.schemas.ModelEvent;
+
+import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import io.satstream.app.DurationConverter;
-import io.satstream.app.internal.ErrorMessages;
-import io.satstream.modelstore.ModelManifest;
-import io.satstream.modelstore.ModelStore;
-import io.satstream.schemas.AvroCodec;
-import io.satstream.schemas.ModelEvent;
-import io.satstream.schemas.ModelEventType;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,11 +28,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Announces a change of the serving version on the compacted {@code model-events} topic: an Avro {@link ModelEvent}
- * (single-object encoding) keyed by model name, so the topic keeps the latest state of each model. The producer is
- * idempotent, so a retry after a lost acknowledgement does not write the event twice.
+ * Writes {@link ModelEvent}s (built by {@link ModelEvents}) to the compacted {@code model-events} topic: Avro
+ * single-object encoding keyed by model name, so the topic keeps the latest state of each model. The CLI, the trainer
+ * and the job all publish through it. The producer is idempotent, so a retry after a lost acknowledgement does not
+ * write the event twice. Its failures are {@link IllegalStateException}s with one-line messages naming the broker.
  */
-final class ModelEventPublisher implements AutoCloseable {
+public final class ModelEventPublisher implements AutoCloseable {
 
     private final String bootstrap;
     private final String topic;
@@ -50,7 +46,7 @@ final class ModelEventPublisher implements AutoCloseable {
         this.timeout = timeout;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "satstream-models");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "satstream-model-events");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
@@ -61,13 +57,19 @@ final class ModelEventPublisher implements AutoCloseable {
     }
 
     /**
-     * Checks that Kafka answers and that {@code topic} exists, creating it compacted (as the broker command does)
-     * when missing; done before the store changes, so an unreachable Kafka leaves the store as it was.
+     * Checks that Kafka at {@code bootstrap} answers within {@code timeout} and that {@code topic} exists, creating it
+     * compacted with one partition (as the broker command does) when missing. Callers connect before they change the
+     * store, so an unreachable Kafka leaves it as it was; hence "nothing was changed" in the messages.
      */
-    static ModelEventPublisher connect(String bootstrap, String topic, Duration timeout) {
+    public static ModelEventPublisher connect(String bootstrap, String topic, Duration timeout) {
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        Objects.requireNonNull(topic, "topic");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be more than 0: " + timeout);
+        }
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "satstream-models-admin");
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "satstream-model-events-admin");
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         try (Admin admin = Admin.create(p)) {
@@ -81,7 +83,7 @@ final class ModelEventPublisher implements AutoCloseable {
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic '" + topic + "' at " + bootstrap + ": "
-                                + ErrorMessages.describe(e), e);
+                                + describe(e), e);
                     }
                 }
             }
@@ -92,8 +94,8 @@ final class ModelEventPublisher implements AutoCloseable {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw notAnswering(bootstrap, timeout, e);
             }
-            throw new IllegalStateException("Kafka at " + bootstrap + " refused to list topics: "
-                    + ErrorMessages.describe(e) + "; nothing was changed", e);
+            throw new IllegalStateException("Kafka at " + bootstrap + " refused to list topics: " + describe(e)
+                    + "; nothing was changed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Kafka at " + bootstrap, e);
@@ -101,38 +103,19 @@ final class ModelEventPublisher implements AutoCloseable {
         return new ModelEventPublisher(bootstrap, topic, timeout);
     }
 
-    private static IllegalStateException notAnswering(String bootstrap, Duration timeout, Exception e) {
-        return new IllegalStateException("Kafka at " + bootstrap + " did not answer within "
-                + DurationConverter.format(timeout) + "; nothing was changed", e);
-    }
-
-    /** The event saying that {@code manifest}'s version now serves, for {@code type} PROMOTED or ROLLED_BACK. */
-    static ModelEvent event(ModelStore store, ModelManifest manifest, ModelEventType type, String message) {
-        return ModelEvent.newBuilder()
-                .setModelName(manifest.name())
-                .setVersion(manifest.version())
-                .setType(type)
-                .setUri(store.versionDir(manifest.name(), manifest.version()).toUri().toString())
-                .setSha256(manifest.files().get(ModelManifest.MODEL_FILE))
-                .setObjective(manifest.objective())
-                // when the change happened (not when the model was made: that is in the manifest at uri)
-                .setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                .setMessage(message)
-                .build();
-    }
-
-    /** Writes {@code event} and waits for the broker's acknowledgement. */
-    RecordMetadata publish(ModelEvent event) {
+    /** Writes {@code event}, keyed by its model name, and waits for the broker's acknowledgement. */
+    public RecordMetadata publish(ModelEvent event) {
         byte[] value = AvroCodec.modelEvent().encode(event);
+        Duration deadline = timeout.multipliedBy(2);
         try {
             return producer.send(new ProducerRecord<>(topic, event.getModelName(), value))
-                    .get(2 * timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + " did not take the event for topic '" + topic
-                    + "': " + ErrorMessages.describe(e), e);
+                    + "': " + describe(e), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + " did not acknowledge the event for topic '"
-                    + topic + "' within " + DurationConverter.format(timeout.multipliedBy(2)), e);
+                    + topic + "' within " + format(deadline), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing to Kafka at " + bootstrap, e);
@@ -142,5 +125,28 @@ final class ModelEventPublisher implements AutoCloseable {
     @Override
     public void close() {
         producer.close(timeout);
+    }
+
+    private static IllegalStateException notAnswering(String bootstrap, Duration timeout, Exception e) {
+        return new IllegalStateException("Kafka at " + bootstrap + " did not answer within " + format(timeout)
+                + "; nothing was changed", e);
+    }
+
+    /** The Kafka client's own message (not the future's wrapper), on one line. */
+    private static String describe(ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        return message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+
+    /** As the CLI writes durations: {@code 250ms}, {@code 30s}, {@code 1.5s}. */
+    private static String format(Duration d) {
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            return d.toMillis() + "ms";
+        }
+        return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + "s";
     }
 }
