@@ -134,6 +134,9 @@ public final class OnnxRuntimeInference implements InferenceRuntime {
     public void close() {
         if (!closed) {
             closed = true;
+            // The closing thread's buffers go now, not whenever its ThreadLocal map drops stale entries: a job that
+            // swaps models would otherwise keep each replaced instance's tens of MiB of direct buffers for a while.
+            buffers.remove();
             closeQuietly();
         }
     }

@@ -28,9 +28,18 @@ final class SwapBenchAnalysis {
     /** Swap {@code index} (1-based): the PROMOTED event of {@code to}, published at {@code publishedAt}. */
     record Swap(int index, String from, String to, long publishedAt) {}
 
-    /** One swap's numbers. */
+    /**
+     * One swap's numbers. {@code slowest} is the window's slowest tile, to tell a stall at the switch from one that
+     * merely fell into the window.
+     */
     record SwapNumbers(Swap swap, long promoteToSwitchMs, Map<Integer, Long> subtaskSwitchMs, int windowTiles,
-            double windowP50Ms, double windowP99Ms) {}
+            double windowP50Ms, double windowP99Ms, Slowest slowest) {}
+
+    /**
+     * A window's slowest tile: its latency, when it was produced (ms after the promotion was published) and the
+     * generation that served it (the swap's own, or the one before).
+     */
+    record Slowest(double latencyMs, long producedAfterPromoteMs, long generation) {}
 
     /** Everything the benchmark reports, before formatting. */
     record Numbers(int sent, int warmupTiles, double[] steadyMs, double[] swapMs, List<SwapNumbers> swaps, int lost,
@@ -119,6 +128,7 @@ final class SwapBenchAnalysis {
         List<Double> inSwap = new ArrayList<>();
         List<List<Double>> perWindow = new ArrayList<>();
         swaps.forEach(s -> perWindow.add(new ArrayList<>()));
+        Slowest[] slowest = new Slowest[swaps.size()];
         Set<String> timed = new HashSet<>();
         int warmup = 0;
         for (Sent s : sent) {
@@ -138,6 +148,9 @@ final class SwapBenchAnalysis {
             } else {
                 inSwap.add(latency);
                 perWindow.get(window).add(latency);
+                if (slowest[window] == null || latency > slowest[window].latencyMs()) {
+                    slowest[window] = new Slowest(latency, at - swaps.get(window).publishedAt(), o.generation());
+                }
             }
         }
 
@@ -162,7 +175,7 @@ final class SwapBenchAnalysis {
             }
             double[] w = sorted(perWindow.get(k));
             swapNumbers.add(new SwapNumbers(swap, switchMs.values().stream().mapToLong(Long::longValue).max()
-                    .orElse(0), switchMs, w.length, percentile(w, 50), percentile(w, 99)));
+                    .orElse(0), switchMs, w.length, percentile(w, 50), percentile(w, 99), slowest[k]));
         }
         return new Numbers(sentAt.size(), warmup, sorted(steady), sorted(inSwap), swapNumbers, lost, duplicated,
                 unexpected, rejected, mismatches);

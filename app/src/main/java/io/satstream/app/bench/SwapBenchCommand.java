@@ -50,8 +50,9 @@ public final class SwapBenchCommand implements Callable<Integer> {
     private Integer swaps;
 
     @Option(names = "--every", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "time between promotions (default: 10s, --quick 3s); a swap's window is this or 10 s,"
-                    + " whichever is shorter")
+            description = "time between promotions (default: 20s, --quick 3s); a swap's window is this or 10 s,"
+                    + " whichever is shorter, so with the default every window is followed by 10 s of steady state"
+                    + " and steady latency is sampled across the whole run, not only before the first swap")
     private Duration every;
 
     @Option(names = "--rate", paramLabel = "TILES/S",
@@ -88,7 +89,7 @@ public final class SwapBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int k = swaps != null ? swaps : (quick ? 2 : 6);
-        Duration interval = every != null ? every : Duration.ofSeconds(quick ? 3 : 10);
+        Duration interval = every != null ? every : Duration.ofSeconds(quick ? 3 : 20);
         int size = tileSize != null ? tileSize : (quick ? 64 : 256);
         Duration steadyPhase = steady != null ? steady : Duration.ofSeconds(quick ? 3 : 20);
         int cores = Runtime.getRuntime().availableProcessors();

@@ -109,7 +109,10 @@ public final class SwapBenchmark {
             @JsonProperty("subtask_switch_ms") Map<String, Long> subtaskSwitchMs,
             @JsonProperty("window_tiles") int windowTiles,
             @JsonProperty("window_p50_ms") double windowP50Ms,
-            @JsonProperty("window_p99_ms") double windowP99Ms) {}
+            @JsonProperty("window_p99_ms") double windowP99Ms,
+            @JsonProperty("window_max_ms") double windowMaxMs,
+            @JsonProperty("window_max_produced_after_promote_ms") long windowMaxProducedAfterPromoteMs,
+            @JsonProperty("window_max_generation") long windowMaxGeneration) {}
 
     /** The numbers; the first five fields are the JSON contract of {@code bench swap}. */
     public record Result(
@@ -178,14 +181,15 @@ public final class SwapBenchmark {
                 lines.add(row("rejected / unexpected / wrong version", rejected + " / " + unexpected + " / "
                         + versionMismatches));
             }
-            lines.add(String.format(Locale.ROOT, "  %4s  %-12s %-12s %10s  %-22s %7s %9s %9s", "swap", "from", "to",
-                    "switch ms", "per subtask ms", "tiles", "p50 ms", "p99 ms"));
+            lines.add(String.format(Locale.ROOT, "  %4s  %-12s %-12s %10s  %-22s %7s %9s %9s  %s", "swap", "from", "to",
+                    "switch ms", "per subtask ms", "tiles", "p50 ms", "p99 ms", "slowest ms (sent at +ms, gen)"));
             for (SwapDetail d : swapDetails) {
                 String perSubtask = d.subtaskSwitchMs().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                         .collect(Collectors.joining(" "));
-                lines.add(String.format(Locale.ROOT, "  %4d  %-12s %-12s %10d  %-22s %7d %9s %9s", d.swap(), d.from(),
-                        d.to(), d.promoteToSwitchMs(), perSubtask, d.windowTiles(), fmt(d.windowP50Ms()),
-                        fmt(d.windowP99Ms())));
+                lines.add(String.format(Locale.ROOT, "  %4d  %-12s %-12s %10d  %-22s %7d %9s %9s  %s (+%d, %d)",
+                        d.swap(), d.from(), d.to(), d.promoteToSwitchMs(), perSubtask, d.windowTiles(),
+                        fmt(d.windowP50Ms()), fmt(d.windowP99Ms()), fmt(d.windowMaxMs()),
+                        d.windowMaxProducedAfterPromoteMs(), d.windowMaxGeneration()));
             }
             return String.join(System.lineSeparator(), lines);
         }
@@ -534,7 +538,10 @@ public final class SwapBenchmark {
             new TreeMap<>(s.subtaskSwitchMs()).forEach((k, v) -> perSubtask.put(Integer.toString(k), v));
             details.add(new SwapDetail(s.swap().index(), s.swap().from(), s.swap().to(),
                     s.swap().publishedAt() - feedStart, s.promoteToSwitchMs(), perSubtask, s.windowTiles(),
-                    round(s.windowP50Ms()), round(s.windowP99Ms())));
+                    round(s.windowP50Ms()), round(s.windowP99Ms()),
+                    s.slowest() == null ? Double.NaN : round(s.slowest().latencyMs()),
+                    s.slowest() == null ? -1 : s.slowest().producedAfterPromoteMs(),
+                    s.slowest() == null ? -1 : s.slowest().generation()));
         }
         double ratio = n.swapP99() / n.steadyP99();
         return new Result(round(n.steadyP99()), round(n.swapP99()), n.promoteToSwitchMax(), n.lost(), n.duplicated(),

@@ -54,6 +54,18 @@ class SwapBenchAnalysisTest {
     }
 
     @Test
+    void namesEachWindowsSlowestTileWithWhenItWasSentAndWhoServedIt() {
+        List<Swap> swaps = List.of(new Swap(1, A, B, 1000));
+        List<Sent> sent = List.of(new Sent("early", 1100), new Sent("stalled", 1400), new Sent("late", 1800),
+                new Sent("steady", 2500));
+        List<Out> out = List.of(new Out("early", false, 1250, 0, 0, A), new Out("stalled", false, 2300, 1, 1, B),
+                new Out("late", false, 1950, 0, 1, B), new Out("steady", false, 4000, 0, 1, B));
+        Numbers n = SwapBenchAnalysis.analyse(sent, out, swaps, A, 0, 1000, 2);
+        // the steady tile is slower still, but outside the window
+        assertThat(n.swaps().get(0).slowest()).isEqualTo(new SwapBenchAnalysis.Slowest(900, 400, 1));
+    }
+
+    @Test
     void countsLostDuplicatedRejectedUnexpectedAndWrongVersions() {
         List<Sent> sent = List.of(new Sent("a", 10), new Sent("b", 20), new Sent("c", 30), new Sent("d", 40));
         List<Out> out = List.of(

@@ -109,6 +109,8 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
     private transient int lastHeight;
     /** Sizes of the latest batches: a new version warms up with the largest of them. */
     private transient int[] recentBatchSizes;
+    /** Set at a switch: the next batch's inference time is logged, the first the new version serves. */
+    private transient boolean firstBatchAfterSwitch;
     private transient int recentBatchIndex;
     private transient int subtask;
     private transient Counter tilesIn;
@@ -411,6 +413,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
                 previous.ref(), generation, millis, event.getType());
         retiring.add(previous);
         closeRetired();
+        firstBatchAfterSwitch = true;
     }
 
     private void refuse(ModelEvent event, ModelRefusedException refused) {
@@ -516,6 +519,11 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
             return;
         }
         batchSizes.update(batch.size());
+        if (firstBatchAfterSwitch) {
+            firstBatchAfterSwitch = false;
+            LOG.info("subtask {}: first batch on {}: {} tiles of {}x{} (padded) in {} ms", subtask, model.ref(),
+                    batch.size(), inferred.paddedWidth(), inferred.paddedHeight(), inferred.inferenceMicros() / 1_000);
+        }
         recentBatchSizes[recentBatchIndex++ % RECENT_BATCHES] = batch.size();
         inferenceMillis.update(inferred.inferenceMicros() / 1_000);
         submitPostProcessing(batch, inferred);
