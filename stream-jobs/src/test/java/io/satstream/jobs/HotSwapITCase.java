@@ -92,10 +92,11 @@ class HotSwapITCase {
 
     @BeforeAll
     static void models() {
-        v1 = TestModelStore.createServingModel(storeDir, "unet");
-        store = ModelStore.open(storeDir);
-        v2 = reRegister(v1);
-        v3 = reRegister(v1);
+        TestModelStore.ThreeVersions versions = TestModelStore.ThreeVersions.in(storeDir);
+        store = versions.store();
+        v1 = versions.v1();
+        v2 = versions.v2();
+        v3 = versions.v3();
     }
 
     @BeforeEach

@@ -47,4 +47,13 @@ public final class TestModelStore {
         return store.register(base.name(), store.load(base.name(), base.version()).onnx(), new ManifestDraft(
                 base.version(), "test", base.inputSpec(), base.classNames(), base.metrics(), base.network()));
     }
+
+    /** A store with {@link #createServingModel} as v1 (serving) and two re-registrations of it, v2 and v3. */
+    public record ThreeVersions(ModelStore store, ModelManifest v1, ModelManifest v2, ModelManifest v3) {
+        public static ThreeVersions in(Path storeDir) {
+            ModelManifest v1 = createServingModel(storeDir, "unet");
+            ModelStore store = ModelStore.open(storeDir);
+            return new ThreeVersions(store, v1, reRegister(store, v1), reRegister(store, v1));
+        }
+    }
 }

@@ -77,6 +77,14 @@ public final class ModelEvents {
                 .build();
     }
 
+    /**
+     * {@code name@version} of the version {@code event} references, for messages; plain text, not a checked
+     * {@code ModelRef}, since a record off the topic may carry any name and version.
+     */
+    public static String ref(ModelEvent event) {
+        return event.getModelName() + "@" + event.getVersion();
+    }
+
     /** Whether {@code event} tells readers to serve its version (PROMOTED or ROLLED_BACK). */
     public static boolean changesServing(ModelEvent event) {
         return event.getType() == ModelEventType.PROMOTED || event.getType() == ModelEventType.ROLLED_BACK;

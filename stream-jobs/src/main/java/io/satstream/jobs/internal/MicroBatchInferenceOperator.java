@@ -316,7 +316,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         if (event.getVersion() == model.ref().version()) {
             if (pending != null) {
                 LOG.info("subtask {}: {} of {} before {} went live; staying with {}", subtask, event.getType(),
-                        model.ref(), refOf(pending), model.ref());
+                        model.ref(), ModelEvents.ref(pending), model.ref());
                 pending = null;
             }
             return;
@@ -324,14 +324,10 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         if (pending != null && pending.getVersion() == event.getVersion()) {
             return; // the same version again (a republished event): its load is already under way
         }
-        LOG.info("subtask {}: {} {}; loading it beside {}", subtask, event.getType(), refOf(event), model.ref());
+        LOG.info("subtask {}: {} {}; loading it beside {}", subtask, event.getType(), ModelEvents.ref(event), model.ref());
         pending = event;
         pendingSinceNanos = System.nanoTime();
         startLoadIfIdle();
-    }
-
-    private static String refOf(ModelEvent event) {
-        return event.getModelName() + "@" + event.getVersion();
     }
 
     /** Starts loading the pending version unless a load is running (its end starts the next one). */
@@ -385,7 +381,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             ModelRefusedException refused = cause instanceof ModelRefusedException r ? r
-                    : new ModelRefusedException(ModelEvents.REASON_LOAD, "loading " + refOf(event) + " failed: "
+                    : new ModelRefusedException(ModelEvents.REASON_LOAD, "loading " + ModelEvents.ref(event) + " failed: "
                             + cause, cause);
             refuse(event, refused);
             startLoadIfIdle();
@@ -421,7 +417,7 @@ public final class MicroBatchInferenceOperator extends AbstractStreamOperator<Se
             pending = null;
         }
         refusals.get(refused.reason()).inc();
-        LOG.warn("subtask {} refused {} ({}): {}; {} keeps serving", subtask, refOf(event), refused.reason(),
+        LOG.warn("subtask {} refused {} ({}): {}; {} keeps serving", subtask, ModelEvents.ref(event), refused.reason(),
                 refused.getMessage(), model.ref());
         ModelEvent rejected = ModelEvents.rejected(event, refused.reason(), refused.getMessage(), subtask,
                 "satstream-segmentation/" + subtask, Clock.systemUTC());

@@ -39,7 +39,7 @@ public final class VersionLoader {
      */
     public ServingModel load(ModelEvent event, ServingModel serving, int width, int height, int batch)
             throws ModelRefusedException {
-        String ref = event.getModelName() + "@" + event.getVersion();
+        String ref = ModelEvents.ref(event);
         LoadedModel loaded = fetch(event);
         ModelManifest manifest = loaded.manifest();
         if (!event.getClassNames().isEmpty() && !event.getClassNames().equals(manifest.classNames())) {
@@ -94,13 +94,13 @@ public final class VersionLoader {
         try {
             return ServingModel.open(fetch(event), runtimeKind, options);
         } catch (RuntimeException e) {
-            throw new ModelRefusedException(ModelEvents.REASON_LOAD, "cannot open " + event.getModelName() + "@"
-                    + event.getVersion() + ": " + e.getMessage(), e);
+            throw new ModelRefusedException(ModelEvents.REASON_LOAD, "cannot open " + ModelEvents.ref(event) + ": "
+                    + e.getMessage(), e);
         }
     }
 
     private static LoadedModel fetch(ModelEvent event) throws ModelRefusedException {
-        String ref = event.getModelName() + "@" + event.getVersion();
+        String ref = ModelEvents.ref(event);
         // An event written before events carried every file's sha256 still names the ONNX file's.
         Map<String, String> expected = !event.getFiles().isEmpty() ? event.getFiles()
                 : event.getSha256().isEmpty() ? Map.of() : Map.of(ModelManifest.MODEL_FILE, event.getSha256());

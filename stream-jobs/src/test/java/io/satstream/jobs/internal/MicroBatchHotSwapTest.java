@@ -73,10 +73,11 @@ class MicroBatchHotSwapTest {
 
     @BeforeAll
     static void models() {
-        v1 = TestModelStore.createServingModel(dir, "unet");
-        store = ModelStore.open(dir);
-        v2 = sameNetworkAs(v1);
-        v3 = sameNetworkAs(v1);
+        TestModelStore.ThreeVersions versions = TestModelStore.ThreeVersions.in(dir);
+        store = versions.store();
+        v1 = versions.v1();
+        v2 = versions.v2();
+        v3 = versions.v3();
     }
 
     private static ModelManifest sameNetworkAs(ModelManifest base) {
