@@ -8,6 +8,8 @@ import io.satstream.app.runtime.SegmentationJobLauncher;
 import io.satstream.app.runtime.SegmentationJobOptions;
 import io.satstream.app.runtime.SegmentationProgress;
 import io.satstream.app.viewer.Viewer;
+import io.satstream.inference.InferenceRuntimes;
+import io.satstream.inference.RuntimeChoice;
 import io.satstream.ingest.files.DirectoryFeed;
 import io.satstream.ingest.files.DirectoryFeedSettings;
 import io.satstream.ingest.stac.AssetChoice;
@@ -20,8 +22,6 @@ import io.satstream.jobs.SegmentationJobConfig;
 import io.satstream.kafka.EmbeddedKafka;
 import io.satstream.kafka.SatstreamTopics;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InferenceRuntimes;
-import io.satstream.models.RuntimeChoice;
 import io.satstream.schemas.ModelRef;
 
 import java.io.PrintWriter;

@@ -12,10 +12,10 @@ import java.util.function.Supplier;
 import io.satstream.app.internal.DockerProbe;
 import io.satstream.app.internal.ErrorMessages;
 import io.satstream.app.internal.SatstreamVersion;
-import io.satstream.models.InferenceRuntimes;
-import io.satstream.models.RuntimeChoice;
-import io.satstream.models.engine.EngineCheckReport;
-import io.satstream.models.engine.TrainingEngine;
+import io.satstream.inference.InferenceRuntimes;
+import io.satstream.inference.RuntimeChoice;
+import io.satstream.training.engine.EngineCheckReport;
+import io.satstream.training.engine.TrainingEngine;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

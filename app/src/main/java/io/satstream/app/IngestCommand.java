@@ -81,6 +81,7 @@ public final class IngestCommand implements Runnable {
             String runId = Long.toString(System.currentTimeMillis(), 36);
             long s = seed != null ? seed : System.nanoTime();
             FeedRunner.Progress last;
+            Exception lastError;
             try (ConsoleProgress progress = ConsoleProgress.forConsole(out);
                     TileProducer producer = new TileProducer(bootstrap, topic);
                     SyntheticFeed feed = new SyntheticFeed(runId, s, tileSize, count == null ? -1 : count)) {
@@ -94,8 +95,15 @@ public final class IngestCommand implements Runnable {
                     last = runner.run();
                 }
                 progress.finish(describe(last, count) + " (" + last.reason() + ")");
+                lastError = producer.lastError();
             }
-            return last.failed() > 0 ? 1 : 0;
+            if (last.failed() > 0) {
+                // The producer already retried for delivery.timeout.ms: these tiles are not in the topic.
+                spec.commandLine().getErr().println("satstream: " + last.failed() + " of " + last.produced()
+                        + " tiles were not written to " + topic + "; last error: " + lastError);
+                return 1;
+            }
+            return 0;
         }
 
         private static String describe(FeedRunner.Progress p, Long count) {

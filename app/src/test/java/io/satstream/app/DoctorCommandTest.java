@@ -7,10 +7,10 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 
 import io.satstream.app.internal.DockerProbe;
-import io.satstream.models.InferenceRuntimes;
-import io.satstream.models.RuntimeChoice;
-import io.satstream.models.engine.EngineCheckReport;
-import io.satstream.models.engine.TrainingEngine;
+import io.satstream.inference.InferenceRuntimes;
+import io.satstream.inference.RuntimeChoice;
+import io.satstream.training.engine.EngineCheckReport;
+import io.satstream.training.engine.TrainingEngine;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -22,7 +22,7 @@ class IngestCommandITCase {
         CliRun run = CliRun.of("ingest", "synthetic", "--bootstrap", bootstrap, "--count", "12", "--rate", "0",
                 "--tile-size", "64", "--seed", "5", "--topic", topic);
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as("%s%n%s", run.out(), run.err()).isZero();
         assertThat(run.out()).contains("produced 12/12").contains("(count)");
         List<Tile> tiles = readAll(bootstrap, topic);
         assertThat(tiles).hasSize(12);

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.satstream.models.engine.CpuInfo;
-import io.satstream.models.engine.IsaLimit;
-import io.satstream.models.engine.internal.OneDnnIsaGuard;
+import io.satstream.training.engine.CpuInfo;
+import io.satstream.training.engine.IsaLimit;
+import io.satstream.training.engine.internal.OneDnnIsaGuard;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.OnnxExporter;
-import io.satstream.models.SegmentationNet;
+import io.satstream.training.OnnxExporter;
+import io.satstream.training.SegmentationNet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

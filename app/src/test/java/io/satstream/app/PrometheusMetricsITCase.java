@@ -99,8 +99,12 @@ class PrometheusMetricsITCase {
             try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
                 p.send(new ProducerRecord<>("tiles", bytes("garbage"), bytes("no image here"))).get();
             }
+            // One scrape reads the metrics one after another, not as a snapshot: a batch finishing mid-scrape can
+            // show in one metric and not yet in another. Wait for a scrape that saw the batch-size summary count
+            // every batch; the assertions below then read one consistent picture.
             Scrape s = awaitScrape(metrics, run, out, sc -> sc.sum(OPERATOR + "tilesSegmented") == 12
-                    && sc.sum(OPERATOR + "tilesRejected") == 1);
+                    && sc.sum(OPERATOR + "tilesRejected") == 1
+                    && sc.sum(OPERATOR + "batchSize_count") == sc.sum(OPERATOR + "batches"));
 
             // One inference subtask (the job's parallelism), serving unet@1.
             List<Scrape.Sample> version = s.samples(OPERATOR + "servingModelVersion");
@@ -154,6 +158,7 @@ class PrometheusMetricsITCase {
                 p.send(new ProducerRecord<>("model-events", bytes("unet"), bytes("not an event"))).get();
             }
             s = awaitScrape(metrics, run, out, sc -> sc.sum(OPERATOR + "modelSwaps") == 1
+                    && sc.sum(OPERATOR + "modelSwapMillis_count") == 1
                     && sc.sum(OPERATOR + "deserializer_modelEventsMalformed") == 1);
             assertThat(s.values(OPERATOR + "servingModelVersion")).containsOnly(2.0);
             assertThat(s.sum(OPERATOR + "modelSwapMillis_count", atInference)).isEqualTo(1);

@@ -1,14 +1,15 @@
 package io.satstream.app;
 
+import io.satstream.inference.InputSpec;
 import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InputSpec;
-import io.satstream.models.LabeledSample;
-import io.satstream.models.SegmentationNet;
-import io.satstream.models.SupervisedTrainer;
-import io.satstream.models.TrainedModel;
-import io.satstream.models.TrainingOptions;
+import io.satstream.training.LabeledSample;
+import io.satstream.training.SegmentationNet;
+import io.satstream.training.SupervisedTrainer;
+import io.satstream.training.TrainedManifests;
+import io.satstream.training.TrainedModel;
+import io.satstream.training.TrainingOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ final class TestFixtures {
                     }
                     return new LabeledSample(pixels, labels, 32, 32);
                 }, new TrainingOptions(4, 2, 32, 1e-2f, 3L))) {
-            ModelManifest m = store.register("unet", trained.onnx(), ManifestDraft.forTrained(trained, "test", null, CLASSES));
+            ModelManifest m = store.register("unet", trained.onnx(),
+                    TrainedManifests.draft(trained, "test", null, CLASSES));
             store.promote("unet", m.version());
         }
     }

@@ -1,6 +1,6 @@
 package io.satstream.modelstore;
 
-import io.satstream.models.InputSpec;
+import io.satstream.inference.InputSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

@@ -1,7 +1,5 @@
 package io.satstream.modelstore;
 
-import io.satstream.models.SegmentationNet;
-import io.satstream.models.TrainedModel;
 import io.satstream.schemas.MaskValues;
 import java.util.Collections;
 import java.util.HashSet;
@@ -35,24 +33,6 @@ public record ManifestDraft(Integer parent, String objective, InputSpecJson inpu
         }
         metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         network = network == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(network));
-    }
-
-    /** A draft describing a freshly trained model: its spec, metrics and network configuration. */
-    public static ManifestDraft forTrained(TrainedModel model, String objective, Integer parent,
-            List<String> classNames) {
-        return new ManifestDraft(parent, objective, InputSpecJson.of(model.spec()), classNames, model.metrics(),
-                network(model.config()));
-    }
-
-    /** The {@code network} map of a manifest for a {@link SegmentationNet}. */
-    public static Map<String, Object> network(SegmentationNet.Config cfg) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("architecture", "unet");
-        m.put("levels", SegmentationNet.LEVELS);
-        m.put("inChannels", cfg.inChannels());
-        m.put("numClasses", cfg.numClasses());
-        m.put("baseChannels", cfg.baseChannels());
-        return m;
     }
 
     static List<String> checkClassNames(List<String> classNames) {

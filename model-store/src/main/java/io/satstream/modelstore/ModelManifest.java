@@ -1,6 +1,6 @@
 package io.satstream.modelstore;
 
-import io.satstream.models.InputSpec;
+import io.satstream.inference.InputSpec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;

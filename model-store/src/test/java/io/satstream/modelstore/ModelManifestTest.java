@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.satstream.models.InputSpec;
+import io.satstream.inference.InputSpec;
 import io.satstream.modelstore.internal.Json;
 import java.util.LinkedHashMap;
 import java.util.List;

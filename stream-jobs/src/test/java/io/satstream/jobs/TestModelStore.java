@@ -1,14 +1,15 @@
 package io.satstream.jobs;
 
+import io.satstream.inference.InputSpec;
 import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InputSpec;
-import io.satstream.models.LabeledSample;
-import io.satstream.models.SegmentationNet;
-import io.satstream.models.SupervisedTrainer;
-import io.satstream.models.TrainedModel;
-import io.satstream.models.TrainingOptions;
+import io.satstream.training.LabeledSample;
+import io.satstream.training.SegmentationNet;
+import io.satstream.training.SupervisedTrainer;
+import io.satstream.training.TrainedManifests;
+import io.satstream.training.TrainedModel;
+import io.satstream.training.TrainingOptions;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class TestModelStore {
             return new LabeledSample(pixels, labels, side, side);
         }, new TrainingOptions(40, 4, 32, 1e-2f, 11L))) {
             ModelManifest manifest = store.register(name, trained.onnx(),
-                    ManifestDraft.forTrained(trained, "test", null, CLASSES));
+                    TrainedManifests.draft(trained, "test", null, CLASSES));
             store.promote(name, manifest.version());
             return manifest;
         }

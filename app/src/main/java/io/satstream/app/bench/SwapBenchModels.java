@@ -5,12 +5,12 @@ import io.satstream.ingest.synthetic.SyntheticSceneGenerator;
 import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.LabeledSample;
-import io.satstream.models.LabeledSampleSource;
-import io.satstream.models.SegmentationNet;
-import io.satstream.models.SupervisedTrainer;
-import io.satstream.models.TrainedModel;
-import io.satstream.models.TrainingOptions;
+import io.satstream.training.LabeledSample;
+import io.satstream.training.LabeledSampleSource;
+import io.satstream.training.SegmentationNet;
+import io.satstream.training.SupervisedTrainer;
+import io.satstream.training.TrainedModel;
+import io.satstream.training.TrainingOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

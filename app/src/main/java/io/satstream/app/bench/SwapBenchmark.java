@@ -20,11 +20,11 @@ import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
 import io.satstream.modelstore.events.ModelEventPublisher;
 import io.satstream.modelstore.events.ModelEvents;
-import io.satstream.models.engine.CpuInfo;
 import io.satstream.schemas.Headers;
 import io.satstream.schemas.ModelEventType;
 import io.satstream.schemas.ModelRef;
 import io.satstream.schemas.Tile;
+import io.satstream.training.engine.CpuInfo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

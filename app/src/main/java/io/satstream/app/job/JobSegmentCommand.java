@@ -11,14 +11,14 @@ import io.satstream.app.runtime.RetainedCheckpoints;
 import io.satstream.app.runtime.SegmentationJobLauncher;
 import io.satstream.app.runtime.SegmentationJobOptions;
 import io.satstream.app.runtime.SegmentationProgress;
+import io.satstream.inference.InferenceRuntimes;
+import io.satstream.inference.RuntimeChoice;
 import io.satstream.jobs.SegmentationJob;
 import io.satstream.jobs.SegmentationJobConfig;
 import io.satstream.kafka.SatstreamTopics;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelNames;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InferenceRuntimes;
-import io.satstream.models.RuntimeChoice;
 import io.satstream.schemas.ModelRef;
 
 import java.io.PrintWriter;

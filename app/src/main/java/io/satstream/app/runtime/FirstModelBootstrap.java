@@ -1,19 +1,20 @@
 package io.satstream.app.runtime;
 
 import io.satstream.app.ConsoleProgress;
+import io.satstream.inference.InputSpec;
 import io.satstream.ingest.synthetic.SyntheticSceneGenerator;
 import io.satstream.modelstore.InputSpecJson;
 import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InputSpec;
-import io.satstream.models.LabeledSample;
-import io.satstream.models.LabeledSampleSource;
-import io.satstream.models.SegmentationNet;
-import io.satstream.models.SupervisedTrainer;
-import io.satstream.models.TrainedModel;
-import io.satstream.models.TrainingOptions;
 import io.satstream.schemas.ModelRef;
+import io.satstream.training.LabeledSample;
+import io.satstream.training.LabeledSampleSource;
+import io.satstream.training.SegmentationNet;
+import io.satstream.training.SupervisedTrainer;
+import io.satstream.training.TrainedManifests;
+import io.satstream.training.TrainedModel;
+import io.satstream.training.TrainingOptions;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -77,7 +78,7 @@ public final class FirstModelBootstrap {
         long t0 = System.nanoTime();
         try (TrainedModel trained = new SupervisedTrainer().train(config, spec, source, options, progress)) {
             LOG.info("trained {} in {} s: {}", name, (System.nanoTime() - t0) / 1_000_000_000, trained.metrics());
-            Map<String, Object> network = new LinkedHashMap<>(ManifestDraft.network(config));
+            Map<String, Object> network = new LinkedHashMap<>(TrainedManifests.network(config));
             // The job pads tiles to this multiple (the UNet's pooling needs it).
             network.put("sizeMultiple", trained.net().sizeMultiple());
             ManifestDraft draft = new ManifestDraft(null, "supervised-synthetic", InputSpecJson.of(spec),

@@ -10,15 +10,16 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.satstream.app.ConsoleProgress;
+import io.satstream.inference.InputSpec;
 import io.satstream.ingest.synthetic.SyntheticSceneGenerator;
 import io.satstream.modelstore.InputSpecJson;
 import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InputSpec;
-import io.satstream.models.OnnxExporter;
-import io.satstream.models.SegmentationNet;
 import io.satstream.schemas.ModelRef;
+import io.satstream.training.OnnxExporter;
+import io.satstream.training.SegmentationNet;
+import io.satstream.training.TrainedManifests;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +78,7 @@ class FirstModelBootstrapITCase {
         for (int i = 0; i < 2; i++) {
             store.register("unet", OnnxExporter.exportInitialised(new SegmentationNet(config)),
                     new ManifestDraft(null, "untrained", InputSpecJson.of(InputSpec.rgbUint8(64)),
-                            SyntheticSceneGenerator.CLASS_NAMES, Map.of(), ManifestDraft.network(config)));
+                            SyntheticSceneGenerator.CLASS_NAMES, Map.of(), TrainedManifests.network(config)));
         }
         assertThat(store.servingVersion("unet")).isEmpty();
         StringWriter printed = new StringWriter();

@@ -1,7 +1,7 @@
 package io.satstream.modelstore.internal;
 
+import io.satstream.inference.OnnxModelInfo;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.OnnxModelInfo;
 import io.satstream.schemas.InputLimits;
 import java.util.List;
 

@@ -12,8 +12,8 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.satstream.inference.OnnxModelInfo;
 import io.satstream.modelstore.ModelNames;
-import io.satstream.models.OnnxExporter;
 import io.satstream.schemas.InputLimits;
 import io.satstream.schemas.MaskValues;
 import java.io.IOException;
@@ -77,7 +77,7 @@ public final class OnnxStructure {
         }
         // The output the runtime serves, chosen as OnnxModelInfo chooses it; it refuses any other choice itself.
         for (ValueInfoProto out : graph.getOutputList()) {
-            if (out.getName().equals(OnnxExporter.OUTPUT_NAME) || graph.getOutputCount() == 1) {
+            if (out.getName().equals(OnnxModelInfo.OUTPUT_NAME) || graph.getOutputCount() == 1) {
                 checkNchw("output", out, OUTPUT_DIMS);
             }
         }

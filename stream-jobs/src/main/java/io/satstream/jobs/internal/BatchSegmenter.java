@@ -2,11 +2,11 @@ package io.satstream.jobs.internal;
 
 import static io.satstream.jobs.TileRejectedException.STAGE_MODEL_INPUT;
 
+import io.satstream.inference.InputSpec;
+import io.satstream.inference.MaskDecoder;
+import io.satstream.inference.MaskResult;
+import io.satstream.inference.SampleType;
 import io.satstream.jobs.TileRejectedException;
-import io.satstream.models.InputSpec;
-import io.satstream.models.MaskDecoder;
-import io.satstream.models.MaskResult;
-import io.satstream.models.SampleType;
 import io.satstream.raster.ValidPixels;
 import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;

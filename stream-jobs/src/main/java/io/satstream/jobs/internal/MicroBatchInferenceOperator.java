@@ -1,12 +1,12 @@
 package io.satstream.jobs.internal;
 
+import io.satstream.inference.RuntimeOptions;
 import io.satstream.jobs.TileRejectedException;
 import io.satstream.jobs.records.DecodedTile;
 import io.satstream.jobs.records.RejectedRecord;
 import io.satstream.jobs.records.SegmentationRecord;
 import io.satstream.modelstore.ModelStore;
 import io.satstream.modelstore.events.ModelEvents;
-import io.satstream.models.RuntimeOptions;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.InputLimits;
 import io.satstream.schemas.ModelEvent;

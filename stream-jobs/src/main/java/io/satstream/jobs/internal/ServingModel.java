@@ -1,12 +1,12 @@
 package io.satstream.jobs.internal;
 
+import io.satstream.inference.InferenceRuntime;
+import io.satstream.inference.InferenceRuntimes;
+import io.satstream.inference.InputSpec;
+import io.satstream.inference.MaskDecoder;
+import io.satstream.inference.RuntimeOptions;
 import io.satstream.modelstore.LoadedModel;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InferenceRuntime;
-import io.satstream.models.InferenceRuntimes;
-import io.satstream.models.InputSpec;
-import io.satstream.models.MaskDecoder;
-import io.satstream.models.RuntimeOptions;
 import io.satstream.schemas.ModelRef;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.satstream.jobs.internal;
 
-import io.satstream.models.InferenceRuntime;
-import io.satstream.models.RuntimeOptions;
+import io.satstream.inference.InferenceRuntime;
+import io.satstream.inference.RuntimeOptions;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.satstream.jobs.internal;
 
+import io.satstream.inference.InputSpec;
+import io.satstream.inference.RuntimeOptions;
 import io.satstream.modelstore.LoadedModel;
 import io.satstream.modelstore.ModelIntegrityException;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
 import io.satstream.modelstore.events.ModelEvents;
-import io.satstream.models.InputSpec;
-import io.satstream.models.RuntimeOptions;
 import io.satstream.schemas.ModelEvent;
 
 import java.net.URI;

@@ -3,10 +3,10 @@ package io.satstream.jobs.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.satstream.inference.MaskDecoder;
+import io.satstream.inference.RuntimeOptions;
 import io.satstream.jobs.TestModelStore;
 import io.satstream.jobs.TestTiles;
-import io.satstream.models.MaskDecoder;
-import io.satstream.models.RuntimeOptions;
 import io.satstream.schemas.MaskValues;
 import io.satstream.schemas.Segmentation;
 import io.satstream.schemas.Tile;

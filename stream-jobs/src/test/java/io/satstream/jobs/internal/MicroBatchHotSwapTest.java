@@ -12,12 +12,12 @@ import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelManifest;
 import io.satstream.modelstore.ModelStore;
 import io.satstream.modelstore.events.ModelEvents;
-import io.satstream.models.OnnxExporter;
-import io.satstream.models.SegmentationNet;
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.InputLimits;
 import io.satstream.schemas.ModelEvent;
 import io.satstream.schemas.ModelEventType;
+import io.satstream.training.OnnxExporter;
+import io.satstream.training.SegmentationNet;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -2,13 +2,14 @@ package io.satstream.jobs.internal;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.satstream.inference.InputSpec;
+import io.satstream.inference.RuntimeOptions;
 import io.satstream.modelstore.InputSpecJson;
 import io.satstream.modelstore.ManifestDraft;
 import io.satstream.modelstore.ModelStore;
-import io.satstream.models.InputSpec;
-import io.satstream.models.OnnxExporter;
-import io.satstream.models.RuntimeOptions;
-import io.satstream.models.SegmentationNet;
+import io.satstream.training.OnnxExporter;
+import io.satstream.training.SegmentationNet;
+import io.satstream.training.TrainedManifests;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,13 +39,13 @@ class ServingModelTest {
         List<String> classes = IntStream.range(0, 256).mapToObj(i -> "c" + i).toList();
         ModelStore store = ModelStore.open(storeDir);
         assertThatThrownBy(() -> store.register("wide", wide, new ManifestDraft(null, "test",
-                InputSpecJson.of(InputSpec.rgbUint8(64)), classes, null, ManifestDraft.network(wideCfg))))
+                InputSpecJson.of(InputSpec.rgbUint8(64)), classes, null, TrainedManifests.network(wideCfg))))
                 .hasMessageContaining("256");
 
         // What an older store could hold: a valid version whose files were then written with 256 classes.
         int version = store.register("wide", narrow, new ManifestDraft(null, "test",
                 InputSpecJson.of(InputSpec.rgbUint8(64)), List.of("a", "b"), null,
-                ManifestDraft.network(new SegmentationNet.Config(3, 2, 4)))).version();
+                TrainedManifests.network(new SegmentationNet.Config(3, 2, 4)))).version();
         store.promote("wide", version);
         Path dir = store.versionDir("wide", version);
         Files.write(dir.resolve("model.onnx"), wide);
