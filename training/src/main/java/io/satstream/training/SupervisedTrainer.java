@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -67,6 +69,16 @@ public final class SupervisedTrainer {
 
     public TrainedModel train(SegmentationNet.Config cfg, InputSpec spec, LabeledSampleSource source,
             TrainingOptions opts, Progress progress) {
+        return train(cfg, spec, source, opts, progress, null);
+    }
+
+    /**
+     * Trains starting from the weights of {@code parentOnnx} (a version of the store; {@link WarmStart} says what
+     * carries over) instead of random ones; {@code null} trains from scratch. The metrics gain
+     * {@code warm_start_parameters}, how many parameters came from the parent.
+     */
+    public TrainedModel train(SegmentationNet.Config cfg, InputSpec spec, LabeledSampleSource source,
+            TrainingOptions opts, Progress progress, byte[] parentOnnx) {
         Objects.requireNonNull(cfg, "cfg");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(source, "source");
@@ -88,7 +100,9 @@ public final class SupervisedTrainer {
         try {
             model.setBlock(net.newBlock());
             long started = System.nanoTime();
-            float[] losses = runSteps(model, net, spec, source, opts, progress);
+            WarmStart.Report[] warm = new WarmStart.Report[1];
+            float[] losses = runSteps(model, net, spec, source, opts, progress,
+                    parentOnnx == null ? null : block -> warm[0] = WarmStart.apply(net, block, parentOnnx));
             double seconds = (System.nanoTime() - started) / 1e9;
             // Inference after training needs no autograd bookkeeping on the weights.
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
@@ -107,6 +121,9 @@ public final class SupervisedTrainer {
             metrics.put("skipped_steps", (double) skipped(losses));
             metrics.put("train_seconds", seconds);
             metrics.put("steps_per_second", opts.steps() / seconds);
+            if (warm[0] != null) {
+                metrics.put("warm_start_parameters", (double) warm[0].fromParent());
+            }
             return new TrainedModel(net, spec, model, onnx, metrics);
         } catch (RuntimeException | Error e) {
             model.close();
@@ -115,7 +132,7 @@ public final class SupervisedTrainer {
     }
 
     private static float[] runSteps(Model model, SegmentationNet net, InputSpec spec, LabeledSampleSource source,
-            TrainingOptions opts, Progress progress) {
+            TrainingOptions opts, Progress progress, Consumer<Block> warmStart) {
         int b = opts.batchSize();
         int c = spec.channels();
         int s = opts.cropSize();
@@ -133,6 +150,9 @@ public final class SupervisedTrainer {
                 .optDevices(new Device[] {Device.cpu()});
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(xShape);
+            if (warmStart != null) {
+                warmStart.accept(model.getBlock());
+            }
             for (int step = 0; step < opts.steps(); step++) {
                 boolean labelled = false;
                 for (int i = 0; i < b; i++) {

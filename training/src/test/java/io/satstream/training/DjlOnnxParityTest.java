@@ -1,6 +1,7 @@
 package io.satstream.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
 import io.satstream.inference.InferenceRuntime;
 import io.satstream.inference.OnnxRuntimeInference;
 import io.satstream.inference.RuntimeOptions;

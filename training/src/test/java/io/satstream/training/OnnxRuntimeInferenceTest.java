@@ -3,6 +3,7 @@ package io.satstream.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.withPrecision;
+
 import io.satstream.inference.InferenceRuntime;
 import io.satstream.inference.OnnxModelInfo;
 import io.satstream.inference.OnnxRuntimeInference;

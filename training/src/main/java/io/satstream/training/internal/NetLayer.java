@@ -32,6 +32,18 @@ public sealed interface NetLayer {
     /** Emits ONNX nodes reading {@code input}, taking weights from {@code built} (made by {@link #build()}). */
     String emit(OnnxGraphBuilder g, Block built, String input);
 
+    /**
+     * Hands every parameter of {@code built} (made by {@link #build()} and initialised) to {@code weights} under the
+     * name and shape {@link #emit} gives its initializer, so weights exported as ONNX find their way back.
+     */
+    void restore(Block built, ParameterSink weights);
+
+    /** Receives the parameters of a block during {@link #restore}, each with its ONNX initializer name and shape. */
+    @FunctionalInterface
+    interface ParameterSink {
+        void accept(String name, long[] shape, Parameter parameter);
+    }
+
     float BN_EPSILON = 1e-5f;
     float BN_MOMENTUM = 0.9f;
 
@@ -62,6 +74,18 @@ public sealed interface NetLayer {
                     floatAttr("epsilon", BN_EPSILON));
             return g.node("Relu", name + ".relu", List.of(bnOut));
         }
+
+        @Override
+        public void restore(Block built, ParameterSink weights) {
+            List<Block> parts = children(built, 3);
+            weights.accept(name + ".conv.weight", new long[] {out, in, 3, 3}, parameter(parts.get(0), "weight"));
+            Block bn = parts.get(1);
+            long[] c = {out};
+            weights.accept(name + ".bn.gamma", c, parameter(bn, "gamma"));
+            weights.accept(name + ".bn.beta", c, parameter(bn, "beta"));
+            weights.accept(name + ".bn.running_mean", c, parameter(bn, "runningMean"));
+            weights.accept(name + ".bn.running_var", c, parameter(bn, "runningVar"));
+        }
     }
 
     /** 2x2 max pooling with stride 2. */
@@ -74,6 +98,11 @@ public sealed interface NetLayer {
         @Override
         public String emit(OnnxGraphBuilder g, Block built, String input) {
             return g.node("MaxPool", name, List.of(input), ints("kernel_shape", 2, 2), ints("strides", 2, 2));
+        }
+
+        @Override
+        public void restore(Block built, ParameterSink weights) {
+            // no parameters
         }
     }
 
@@ -91,6 +120,12 @@ public sealed interface NetLayer {
             return g.node("ConvTranspose", name, List.of(input, w, b),
                     ints("kernel_shape", 2, 2), ints("strides", 2, 2));
         }
+
+        @Override
+        public void restore(Block built, ParameterSink weights) {
+            weights.accept(name + ".weight", new long[] {in, out, 2, 2}, parameter(built, "weight"));
+            weights.accept(name + ".bias", new long[] {out}, parameter(built, "bias"));
+        }
     }
 
     /** 1x1 convolution with bias: the per-pixel classifier. */
@@ -105,6 +140,12 @@ public sealed interface NetLayer {
             String w = g.initializer(name + ".weight", new long[] {out, in, 1, 1}, param(built, "weight"));
             String b = g.initializer(name + ".bias", new long[] {out}, param(built, "bias"));
             return g.node("Conv", name, List.of(input, w, b), ints("kernel_shape", 1, 1));
+        }
+
+        @Override
+        public void restore(Block built, ParameterSink weights) {
+            weights.accept(name + ".weight", new long[] {out, in, 1, 1}, parameter(built, "weight"));
+            weights.accept(name + ".bias", new long[] {out}, parameter(built, "bias"));
         }
     }
 
@@ -123,6 +164,11 @@ public sealed interface NetLayer {
             List<Block> parts = children(built, 2);
             String innerOut = inner.emit(g, parts.get(1), input);
             return g.node("Concat", name + ".concat", List.of(input, innerOut), intAttr("axis", 1));
+        }
+
+        @Override
+        public void restore(Block built, ParameterSink weights) {
+            inner.restore(children(built, 2).get(1), weights);
         }
     }
 
@@ -150,6 +196,14 @@ public sealed interface NetLayer {
             }
             return current;
         }
+
+        @Override
+        public void restore(Block built, ParameterSink weights) {
+            List<Block> parts = children(built, layers.size());
+            for (int i = 0; i < layers.size(); i++) {
+                layers.get(i).restore(parts.get(i), weights);
+            }
+        }
     }
 
     private static List<Block> children(Block built, int expected) {
@@ -162,12 +216,16 @@ public sealed interface NetLayer {
     }
 
     private static float[] param(Block block, String name) {
+        NDArray array = parameter(block, name).getArray();
+        return array.toFloatArray();
+    }
+
+    private static Parameter parameter(Block block, String name) {
         Parameter p = block.getParameters().get(name);
         if (p == null || !p.isInitialized()) {
             throw new IllegalArgumentException("parameter '" + name + "' of " + block.getClass().getSimpleName()
                     + " is missing or not initialised");
         }
-        NDArray array = p.getArray();
-        return array.toFloatArray();
+        return p;
     }
 }
