@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DJL engine that trains our networks (PyTorch, CPU), and the only way satstream code obtains it: whatever
- * process trains — the {@code satstream} command, a test fork, a Flink TaskManager — gets the same start.
+ * The DJL engine that trains our networks (PyTorch; models on the CPU, data arrays on {@link #device()}), and the
+ * only way satstream code obtains it: whatever process trains — the {@code satstream} command, a test fork, a Flink
+ * TaskManager — gets the same start.
  *
  * <p>Starting it, once per JVM: decide whether oneDNN must be limited on this CPU and put the limit into the
  * environment before the first kernel ({@code OneDnnIsaGuard}); load the engine; run the numerical self-check
@@ -33,10 +34,12 @@ public final class TrainingEngine {
 
     private final Engine engine;
     private final EngineCheckReport report;
+    private final Device device;
 
     TrainingEngine(Engine engine, EngineCheckReport report) {
         this.engine = engine;
         this.report = Objects.requireNonNull(report, "report");
+        this.device = engine != null && engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
     }
 
     /** This JVM's training engine, started and checked on first use. Never throws; see {@link #requireHealthy()}. */
@@ -86,7 +89,9 @@ public final class TrainingEngine {
      * tests show that a wrong result is refused. Changes nothing about this engine.
      */
     public EngineCheckReport recheck(UnaryOperator<KernelRunner> results) {
-        try (NDManager manager = newManager()) {
+        requireHealthy();
+        // On the CPU, where the start-up check ran, so that the two reports compare the same kernels.
+        try (NDManager manager = engine.newBaseManager(Device.cpu())) {
             return EngineSelfCheck.run(report.engine(), report.cpu(), report.isaLimit(),
                     EngineSelfCheck.standardProbes(), results.apply(KernelRunner.on(manager)));
         }
@@ -105,10 +110,21 @@ public final class TrainingEngine {
         return Model.newInstance(name, Device.cpu(), ENGINE_NAME);
     }
 
-    /** A new array manager on this engine (CPU), after {@link #requireHealthy()}; close it to free its arrays. */
+    /**
+     * Where this engine's arrays live: the first GPU when the engine sees one, otherwise the CPU. Models stay on the
+     * CPU ({@link #newModel}); arrays that only hold data, such as a replay buffer's tiles, go here.
+     */
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * A new array manager on this engine's {@link #device()}, after {@link #requireHealthy()}; close it to free its
+     * arrays.
+     */
     public NDManager newManager() {
         requireHealthy();
-        return engine.newBaseManager(Device.cpu());
+        return engine.newBaseManager(device);
     }
 
     /** Seeds the engine's random number generator (weight initialisation), after {@link #requireHealthy()}. */
