@@ -11,7 +11,9 @@ import io.satstream.training.internal.NetLayer.Sequence;
 import io.satstream.training.internal.NetLayer.Skip;
 import io.satstream.training.internal.NetLayer.UpConv2x2;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -100,6 +102,16 @@ public final class SegmentationNet {
         block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
                 XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
         return block;
+    }
+
+    /**
+     * The parameters of {@code block} (built by {@link #newBlock()} and initialised) under their ONNX initializer
+     * names, in declaration order: names that stay the same from run to run, unlike DJL's parameter ids.
+     */
+    public Map<String, Parameter> parametersByName(Block block) {
+        Map<String, Parameter> byName = new LinkedHashMap<>();
+        declaration.restore(block, (name, shape, parameter) -> byName.put(name, parameter));
+        return byName;
     }
 
     NetLayer declaration() {

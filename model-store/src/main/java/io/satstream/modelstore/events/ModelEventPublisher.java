@@ -18,10 +18,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -86,6 +88,10 @@ public final class ModelEventPublisher implements AutoCloseable {
                                 + describe(e), e);
                     }
                 }
+                // Answered by the partition's leader once it serves the partition (the admin client retries until
+                // then): the first event is not written into the gap between creation and leadership.
+                admin.listOffsets(Map.of(new TopicPartition(topic, 0), OffsetSpec.latest())).all()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (TimeoutException e) {
             throw notAnswering(bootstrap, timeout, e);

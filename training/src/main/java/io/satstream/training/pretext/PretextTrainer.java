@@ -6,22 +6,26 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.tracker.Tracker;
 import io.satstream.training.OnnxExporter;
 import io.satstream.training.SegmentationNet;
 import io.satstream.training.WarmStart;
 import io.satstream.training.engine.TrainingEngine;
+import io.satstream.training.internal.ResumableAdam;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Steps one {@link PretextObjective} on batches: its network (fresh, or warm-started from a parent version), Adam
  * with a fixed learning rate, a loss that must stay finite. Batches come from the caller (the pretraining buffer in
- * the stream, a dataset in the benchmark), so the same stepping serves both. One thread at a time.
+ * the stream, a dataset in the benchmark), so the same stepping serves both. {@link #checkpoint} saves weights,
+ * optimizer state and step count; {@link #resume} continues from them as if never stopped. One thread at a time.
  */
 public final class PretextTrainer implements AutoCloseable {
 
@@ -29,6 +33,8 @@ public final class PretextTrainer implements AutoCloseable {
     private final SegmentationNet net;
     private final Model model;
     private final Trainer trainer;
+    private final ResumableAdam optimizer;
+    private final float learningRate;
     private final WarmStart.Report warmStart;
     private long steps;
     private float lastLoss = Float.NaN;
@@ -47,11 +53,13 @@ public final class PretextTrainer implements AutoCloseable {
         }
         engine.requireHealthy();
         engine.setRandomSeed(seed);
+        this.learningRate = learningRate;
+        this.optimizer = new ResumableAdam(learningRate);
         model = engine.newModel("satstream-" + objective.name());
         try {
             model.setBlock(net.newBlock());
             DefaultTrainingConfig cfg = new DefaultTrainingConfig(new ObjectiveLoss(objective))
-                    .optOptimizer(Adam.builder().optLearningRateTracker(Tracker.fixed(learningRate)).build())
+                    .optOptimizer(optimizer)
                     .optDevices(new Device[] {Device.cpu()});
             trainer = model.newTrainer(cfg);
             int m = net.sizeMultiple();
@@ -78,6 +86,65 @@ public final class PretextTrainer implements AutoCloseable {
 
     public long steps() {
         return steps;
+    }
+
+    public float learningRate() {
+        return learningRate;
+    }
+
+    /**
+     * Saves weights, optimizer state and step count (plus {@code extra}, the caller's own counters) as a new
+     * checkpoint under {@code dir}; see {@link TrainingCheckpoint}.
+     */
+    public Path checkpoint(Path dir, Map<String, Object> extra) {
+        Map<String, Parameter> byName = parametersByName();
+        Map<String, TrainingCheckpoint.Moments> moments = new LinkedHashMap<>();
+        byName.forEach((name, p) -> {
+            ResumableAdam.State s = optimizer.state(p.getId());
+            if (s != null) {
+                moments.put(name, new TrainingCheckpoint.Moments(s.updates(), s.mean().toFloatArray(),
+                        s.variance().toFloatArray()));
+            }
+        });
+        return TrainingCheckpoint.write(dir, new TrainingCheckpoint(objective.name(), net.config(), learningRate,
+                steps, exportOnnx(), moments, extra));
+    }
+
+    /**
+     * A trainer that continues the latest checkpoint under {@code dir}: the same network, weights, Adam moments and
+     * step count. The objective must be the one that wrote it.
+     */
+    public static PretextTrainer resume(TrainingEngine engine, PretextObjective objective, Path dir) {
+        TrainingCheckpoint cp = TrainingCheckpoint.readLatest(dir);
+        if (!cp.objective().equals(objective.name())) {
+            throw new IllegalArgumentException("the checkpoint in " + dir + " is of objective '" + cp.objective()
+                    + "', not '" + objective.name() + "'");
+        }
+        PretextTrainer trainer = new PretextTrainer(engine, objective, cp.network(), cp.learningRate(), 0,
+                cp.weights());
+        try {
+            Map<String, Parameter> byName = trainer.parametersByName();
+            cp.moments().forEach((name, m) -> {
+                Parameter p = byName.get(name);
+                if (p == null) {
+                    throw new IllegalArgumentException("the checkpoint has optimizer state for '" + name
+                            + "', which the network does not have");
+                }
+                NDArray w = p.getArray();
+                trainer.optimizer.restore(p.getId(), new ResumableAdam.State(m.updates(),
+                        w.getManager().create(m.mean(), w.getShape()), w.getManager().create(m.variance(),
+                        w.getShape())));
+            });
+            trainer.steps = cp.steps();
+            return trainer;
+        } catch (RuntimeException e) {
+            trainer.close();
+            throw e;
+        }
+    }
+
+    private Map<String, Parameter> parametersByName() {
+        return net.parametersByName(model.getBlock());
     }
 
     /** The loss of the latest step (NaN before the first). */
