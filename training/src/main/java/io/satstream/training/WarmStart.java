@@ -16,7 +16,9 @@ import java.util.Objects;
  *
  * <p>Transfer rules, per parameter: same name and shape: copied. A convolution kernel whose parent has more input
  * channels (a Subimage Overlap Prediction parent sees the tile and its crop, twice the bands): the first input
- * channels are copied, i.e. the crop's branch is dropped. The classifier head ({@value #HEAD}) keeps its fresh
+ * channels are copied, i.e. the crop's branch is dropped; the other way round (a SOP network started from a serving
+ * version) the parent's kernels fill the first input channels and the crop's keep their fresh values. The classifier
+ * head ({@value #HEAD}) keeps its fresh
  * initialisation when the parent's does not fit (another class count). Every other parameter must come from the
  * parent: a parent of another width or depth is refused rather than half-used.
  */
@@ -70,6 +72,10 @@ public final class WarmStart {
             } else if (from != null && leadingInputChannels(from.dims(), shape)) {
                 assignments.add(() -> assign(parameter, firstInputChannels(from, shape)));
                 adapted.add(name);
+            } else if (from != null && leadingInputChannels(shape, from.dims())) {
+                assignments.add(() -> assign(parameter, parentFirst(from, parameter.getArray().toFloatArray(),
+                        shape)));
+                adapted.add(name);
             } else if (name.startsWith(HEAD)) {
                 fresh.add(name);
             } else {
@@ -101,6 +107,20 @@ public final class WarmStart {
         float[] values = new float[out * in * kernel];
         for (int o = 0; o < out; o++) {
             System.arraycopy(from.values(), o * parentIn * kernel, values, o * in * kernel, in * kernel);
+        }
+        return values;
+    }
+
+    /** The parent's kernels over the first input channels, {@code fresh}'s over the channels the parent lacks. */
+    private static float[] parentFirst(OnnxWeights.Tensor from, float[] fresh, long[] shape) {
+        long[] p = from.dims();
+        int out = (int) shape[0];
+        int in = (int) shape[1];
+        int kernel = (int) (shape[2] * shape[3]);
+        int parentIn = (int) p[1];
+        float[] values = fresh.clone();
+        for (int o = 0; o < out; o++) {
+            System.arraycopy(from.values(), o * parentIn * kernel, values, o * in * kernel, parentIn * kernel);
         }
         return values;
     }
