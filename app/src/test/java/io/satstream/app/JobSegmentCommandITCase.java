@@ -133,8 +133,12 @@ class JobSegmentCommandITCase {
         return Stream.of(
                 Arguments.of(List.of("--flink", "127.0.0.1:8081"), "satstream job segment",
                         "--flink: submitting to a remote Flink cluster is not available in this version"),
-                Arguments.of(List.of("pretrain"), "satstream job pretrain",
-                        "job pretrain is not available in this version"),
+                Arguments.of(List.of("pretrain", "--objective", "glcnet"), "satstream job pretrain",
+                        "--objective must be sop or noisy, got glcnet"),
+                Arguments.of(List.of("pretrain", "--duty-cycle", "0"), "satstream job pretrain",
+                        "--duty-cycle must be in (0, 1], got 0.0"),
+                Arguments.of(List.of("pretrain", "--flink", "127.0.0.1:8081"), "satstream job pretrain",
+                        "--flink: submitting to a remote Flink cluster is not available in this version"),
                 Arguments.of(List.of(), "satstream job", "missing job; jobs: segment, pretrain"),
                 Arguments.of(List.of("--bootstrap", "localhost"), "satstream job segment", "'localhost' is not HOST:PORT"),
                 Arguments.of(List.of("--batch-size", "-1"), "satstream job segment", "--batch-size must be 1..1024, got -1"),
@@ -152,14 +156,15 @@ class JobSegmentCommandITCase {
     void wrongArgumentsAreOneLineAndExitTwo(List<String> extra, String command, String message) {
         List<String> args = new ArrayList<>();
         args.add("job");
-        boolean segment = !extra.contains("pretrain") && !extra.isEmpty();
-        if (segment) {
-            args.addAll(List.of("segment", "--work-dir", tmp.resolve("never-created").toString()));
+        boolean pretrain = extra.contains("pretrain");
+        if (!extra.isEmpty()) {
+            args.addAll(List.of(pretrain ? "pretrain" : "segment", "--work-dir",
+                    tmp.resolve("never-created").toString()));
             if (!extra.contains("--bootstrap")) {
                 args.addAll(List.of("--bootstrap", "127.0.0.1:9092"));
             }
         }
-        args.addAll(extra);
+        args.addAll(extra.stream().filter(a -> !a.equals("pretrain")).toList());
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.errLines()).hasSize(1);

@@ -26,6 +26,8 @@ public final class TrainedManifests {
         m.put("inChannels", cfg.inChannels());
         m.put("numClasses", cfg.numClasses());
         m.put("baseChannels", cfg.baseChannels());
+        // The job pads tiles to this multiple (the UNet's pooling needs it).
+        m.put("sizeMultiple", 1 << SegmentationNet.LEVELS);
         return m;
     }
 }

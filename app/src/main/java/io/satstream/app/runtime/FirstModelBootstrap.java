@@ -16,7 +16,6 @@ import io.satstream.training.TrainedManifests;
 import io.satstream.training.TrainedModel;
 import io.satstream.training.TrainingOptions;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -78,9 +77,7 @@ public final class FirstModelBootstrap {
         long t0 = System.nanoTime();
         try (TrainedModel trained = new SupervisedTrainer().train(config, spec, source, options, progress)) {
             LOG.info("trained {} in {} s: {}", name, (System.nanoTime() - t0) / 1_000_000_000, trained.metrics());
-            Map<String, Object> network = new LinkedHashMap<>(TrainedManifests.network(config));
-            // The job pads tiles to this multiple (the UNet's pooling needs it).
-            network.put("sizeMultiple", trained.net().sizeMultiple());
+            Map<String, Object> network = TrainedManifests.network(config);
             ManifestDraft draft = new ManifestDraft(null, "supervised-synthetic", InputSpecJson.of(spec),
                     SyntheticSceneGenerator.CLASS_NAMES, trained.metrics(), network);
             return store.register(name, trained.onnx(), draft);
