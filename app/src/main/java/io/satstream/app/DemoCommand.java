@@ -3,6 +3,8 @@ package io.satstream.app;
 import io.satstream.app.runtime.EmbeddedFlink;
 import io.satstream.app.runtime.FirstModelBootstrap;
 import io.satstream.app.runtime.Ports;
+import io.satstream.app.runtime.PretrainingOptions;
+import io.satstream.app.runtime.PretrainingRuntime;
 import io.satstream.app.runtime.RetainedCheckpoints;
 import io.satstream.app.runtime.SegmentationJobLauncher;
 import io.satstream.app.runtime.SegmentationJobOptions;
@@ -19,6 +21,7 @@ import io.satstream.ingest.stac.StacSearch;
 import io.satstream.ingest.tiling.TilerSettings;
 import io.satstream.jobs.SegmentationJob;
 import io.satstream.jobs.SegmentationJobConfig;
+import io.satstream.jobs.pretrain.PretrainJob;
 import io.satstream.kafka.EmbeddedKafka;
 import io.satstream.kafka.SatstreamTopics;
 import io.satstream.modelstore.ModelStore;
@@ -74,6 +77,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     private SegmentationJobOptions jobOptions;
+
+    @Mixin
+    private PretrainingOptions pretraining;
+
+    @Option(names = "--pretrain", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "run continuous pretraining beside the segmentation job: the pretraining job fills a buffer"
+                    + " from the tiles, the trainer registers candidates and promotes better ones, which the job then"
+                    + " serves (default: on; resumes from <work-dir>/pretrain-checkpoints/<objective>)")
+    private boolean pretrain;
 
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
             description = "stop the feed after this long (e.g. 90s, 5m), drain, and exit 0; default: run until Ctrl-C")
@@ -133,6 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
         Viewer viewer = null;
         DemoFeed feed = null;
         JobClient job = null;
+        PretrainingRuntime pretrainer = null;
         try (ShutdownSignal stop = ShutdownSignal.install("demo", Duration.ofSeconds(30));
                 ConsoleProgress progress = ConsoleProgress.forConsole(out)) {
             String servers = bootstrap;
@@ -152,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
             progress.println("runtime: " + choice.name() + " (" + choice.reason() + ")");
 
             flink = EmbeddedFlink.start(Ports.preferredOrFree(uiPort, "--ui-port", progress::println),
-                    Ports.preferredOrFree(metricsPort, "--metrics-port", progress::println), 2,
+                    Ports.preferredOrFree(metricsPort, "--metrics-port", progress::println), pretrain ? 3 : 2,
                     workDir.ensure("flink-tmp"));
             progress.println("flink ui: http://127.0.0.1:" + flink.restPort());
             progress.println("metrics: " + flink.metricsAddress().orElseThrow());
@@ -164,6 +177,9 @@ public final class DemoCommand implements Callable<Integer> {
             job = SegmentationJobLauncher.submit(flink, cfg,
                     RetainedCheckpoints.in(workDir.ensure("flink-checkpoints")), progress::println);
             progress.println("job: " + SegmentationJob.JOB_NAME + " (" + job.getJobID() + ")");
+            if (pretrain) {
+                pretrainer = startPretraining(flink, servers, topics, store, progress);
+            }
             progress.println("work dir: " + work);
             progress.println(duration == null ? "press Ctrl-C to stop" : "running for " + DurationConverter.format(duration));
 
@@ -173,7 +189,7 @@ public final class DemoCommand implements Callable<Integer> {
                 long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
                 while (!stop.requested() && System.nanoTime() < deadline) {
                     SegmentationJobLauncher.requireRunning(job, work.resolve("logs"));
-                    progress.update(outputs.status(feed.status()));
+                    progress.update(outputs.status(feed.status()) + pretrainingStatus(pretrainer));
                     Thread.sleep(500);
                 }
                 feed.stop(FEED_STOP_TIMEOUT);
@@ -189,6 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (feed != null) {
                 feed.stop(FEED_STOP_TIMEOUT);
             }
+            closeQuietly(pretrainer);
             if (job != null && flink != null) {
                 flink.cancel(job, Duration.ofSeconds(30));
             }
@@ -196,6 +213,38 @@ public final class DemoCommand implements Callable<Integer> {
             closeQuietly(flink);
             closeQuietly(kafka);
         }
+    }
+
+    /**
+     * Continuous pretraining beside the job, or null with a line saying why not (a serving model it cannot improve:
+     * the demo goes on segmenting).
+     */
+    private PretrainingRuntime startPretraining(EmbeddedFlink flink, String servers, SatstreamTopics.Names topics,
+            ModelStore store, ConsoleProgress progress) throws Exception {
+        Path checkpoints = workDir.ensure("pretrain-checkpoints").resolve(pretraining.objective());
+        PretrainingRuntime.Settings settings;
+        try {
+            settings = pretraining.settings(servers, topics, PretrainJob.JOB_NAME + "-demo", store.root(), MODEL_NAME,
+                    checkpoints);
+        } catch (IllegalStateException e) {
+            progress.println("pretraining: off (" + e.getMessage() + ")");
+            return null;
+        }
+        PretrainingRuntime runtime = PretrainingRuntime.start(flink, settings);
+        progress.println("pretraining: " + pretraining.objective() + " (" + PretrainJob.JOB_NAME + ", "
+                + runtime.job().getJobID() + "), checkpoints in " + checkpoints);
+        return runtime;
+    }
+
+    /** The pretraining part of the status line, or nothing without pretraining; a stopped trainer says why. */
+    private static String pretrainingStatus(PretrainingRuntime pretrainer) {
+        if (pretrainer == null) {
+            return "";
+        }
+        if (pretrainer.failure() != null) {
+            return " | pretraining stopped: " + pretrainer.failure().getMessage();
+        }
+        return " | " + PretrainingOptions.status(pretrainer.status());
     }
 
     /** The feed {@code --source} names, started; a scene feed first says what it recovered of a crashed run. */
@@ -248,6 +297,7 @@ public final class DemoCommand implements Callable<Integer> {
         checkPort("--metrics-port", metricsPort);
         checkPort("--viewer-port", viewerPort);
         jobOptions.validate(spec.commandLine());
+        pretraining.validate(spec.commandLine());
         return parsed;
     }
 

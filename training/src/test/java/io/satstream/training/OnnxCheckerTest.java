@@ -3,6 +3,7 @@ package io.satstream.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.satstream.inference.InputSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The exported model passes the reference ONNX checker (Debian's python3-onnx) with full shape inference. */
+/**
+ * Exported models pass the reference ONNX checker (Debian's python3-onnx) with full shape inference: a trained
+ * segmentation model, a crop-conditioned pretext network (6 channels in, 2 classes) and a candidate fine-tuned from
+ * it through a warm start, i.e. every kind of file the trainers write.
+ */
 class OnnxCheckerTest {
 
     private static final String PYTHON = "/usr/bin/python3";
@@ -27,6 +32,25 @@ class OnnxCheckerTest {
                 file.toString());
 
         assertThat(r.exitCode).as("onnx.checker output:%n%s", r.output).isZero();
+    }
+
+    @Test
+    void pretextAndWarmStartedCandidateModelsPassTheOnnxChecker(@TempDir Path dir) throws Exception {
+        requireOnnxPackage();
+        byte[] pretext = OnnxExporter.exportInitialised(new SegmentationNet(new SegmentationNet.Config(6, 2, 4)));
+        byte[] candidate;
+        try (TrainedModel tuned = new SupervisedTrainer().train(new SegmentationNet.Config(3, 3, 4),
+                InputSpec.rgbUint8(32), new SyntheticBlobs(32),
+                new TrainingOptions(2, 2, 32, 1e-3f, 1L), (s, n, l) -> { }, pretext)) {
+            candidate = tuned.onnx();
+        }
+        for (byte[] model : new byte[][] {pretext, candidate}) {
+            Path file = Files.write(dir.resolve("model-" + model.length + ".onnx"), model);
+            Result r = run(PYTHON, "-c",
+                    "import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)",
+                    file.toString());
+            assertThat(r.exitCode).as("onnx.checker output:%n%s", r.output).isZero();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.satstream.inference.InputSpec;
 import io.satstream.ingest.synthetic.SyntheticSceneGenerator;
 import io.satstream.jobs.pretrain.TileAdmission;
 import io.satstream.kafka.SatstreamTopics;
+import io.satstream.modelstore.ModelStore;
 import io.satstream.training.LabeledSample;
 import io.satstream.training.LabeledSampleSource;
 import io.satstream.training.buffer.BufferOptions;
@@ -95,6 +96,9 @@ public final class PretrainingOptions {
     /**
      * Settings for pretraining {@code modelName} in the store at {@code storeRoot} from the tiles of {@code topics},
      * with the synthetic scenes' classes and the demo's input spec; checkpoints under {@code checkpointDir}.
+     *
+     * @throws IllegalStateException when the serving version takes other bands or classes than the synthetic
+     *     labelled scenes have: its candidates could not replace it
      */
     public PretrainingRuntime.Settings settings(String bootstrap, SatstreamTopics.Names topics, String groupId,
             Path storeRoot, String modelName, Path checkpointDir) {
@@ -102,6 +106,15 @@ public final class PretrainingOptions {
         int crop = BufferOptions.DEFAULT_SLOT_SIZE;
         InputSpec spec = InputSpec.rgbUint8(tile);
         List<String> classes = SyntheticSceneGenerator.CLASS_NAMES;
+        ModelStore store = ModelStore.open(storeRoot);
+        store.servingVersion(modelName).flatMap(v -> store.manifest(modelName, v)).ifPresent(serving -> {
+            if (!serving.classNames().equals(classes) || !serving.toInputSpec().bands().equals(spec.bands())) {
+                throw new IllegalStateException("the serving version " + serving.ref() + " (bands "
+                        + serving.toInputSpec().bands() + ", classes " + serving.classNames() + ") does not fit the"
+                        + " labelled scenes pretraining fine-tunes on (bands " + spec.bands() + ", classes " + classes
+                        + ")");
+            }
+        });
         PretextObjective pretext = objective.equals(NOISY) ? new NoisyLabels(classes.size())
                 : new SubimageOverlapPrediction(SopOptions.defaults());
         return new PretrainingRuntime.Settings(bootstrap, topics.tiles(), topics.modelEvents(), groupId, storeRoot,
