@@ -6,10 +6,10 @@ import io.satstream.jobs.features.VectorizeFunction;
 import io.satstream.jobs.internal.MicroBatchInferenceOperator;
 import io.satstream.jobs.internal.ModelEventDeserializationSchema;
 import io.satstream.jobs.internal.ModelEventRecordSerializer;
-import io.satstream.jobs.internal.RawTileDeserializationSchema;
 import io.satstream.jobs.internal.RejectedRecordSerializer;
 import io.satstream.jobs.internal.SegmentationRecordSerializer;
 import io.satstream.jobs.internal.TileDecodeFunction;
+import io.satstream.jobs.internal.TilesSource;
 import io.satstream.jobs.records.DecodedTile;
 import io.satstream.jobs.records.RawTileRecord;
 import io.satstream.jobs.records.RejectedRecord;
@@ -30,7 +30,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The segmentation topology:
@@ -81,18 +80,8 @@ public final class SegmentationJob {
      */
     public static void build(StreamExecutionEnvironment env, SegmentationJobConfig cfg,
             UnaryOperator<DataStream<RawTileRecord>> sourceTap) {
-        KafkaSource<RawTileRecord> source = KafkaSource.<RawTileRecord>builder()
-                .setBootstrapServers(cfg.bootstrapServers())
-                .setTopics(cfg.tilesTopic())
-                .setGroupId(cfg.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawTileDeserializationSchema())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024))
-                .setProperty("fetch.max.bytes", String.valueOf(64 * 1024 * 1024))
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("partition.discovery.interval.ms", "10000")
-                .build();
+        KafkaSource<RawTileRecord> source = TilesSource.builder(cfg.bootstrapServers(), cfg.tilesTopic(),
+                cfg.groupId()).build();
 
         DataStream<RawTileRecord> raw = sourceTap.apply(
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "tiles").uid("tiles-source"));

@@ -7,14 +7,14 @@ import java.util.Random;
  * Test source: a dark background (class 0) with random mid-grey (class 1) and bright (class 2) rectangles, plus
  * per-pixel noise, and a one-pixel ignore border (label 255). The class is learnable from brightness alone.
  */
-final class SyntheticBlobs implements LabeledSampleSource {
+public final class SyntheticBlobs implements LabeledSampleSource {
 
-    static final int NUM_CLASSES = 3;
+    public static final int NUM_CLASSES = 3;
     private static final int[] LEVEL = {40, 128, 215};
 
     private final int size;
 
-    SyntheticBlobs(int size) {
+    public SyntheticBlobs(int size) {
         this.size = size;
     }
 

@@ -1,6 +1,6 @@
 package io.satstream.jobs.pretrain;
 
-import io.satstream.jobs.internal.RawTileDeserializationSchema;
+import io.satstream.jobs.internal.TilesSource;
 import io.satstream.jobs.records.RawTileRecord;
 import io.satstream.schemas.InputLimits;
 import java.time.Duration;
@@ -8,10 +8,8 @@ import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The pretraining job: {@code tiles} → decode → admission ({@link TileAdmission}; refusals counted by reason) → a
@@ -48,18 +46,8 @@ public final class PretrainJob {
     public static void build(StreamExecutionEnvironment env, Config cfg, Sink<AdmittedTile> sink) {
         env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.AT_LEAST_ONCE);
         env.setParallelism(cfg.parallelism());
-        KafkaSource<RawTileRecord> source = KafkaSource.<RawTileRecord>builder()
-                .setBootstrapServers(cfg.bootstrapServers())
-                .setTopics(cfg.tilesTopic())
-                .setGroupId(cfg.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawTileDeserializationSchema())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024))
-                .setProperty("fetch.max.bytes", String.valueOf(64 * 1024 * 1024))
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("partition.discovery.interval.ms", "10000")
-                .build();
+        KafkaSource<RawTileRecord> source = TilesSource.builder(cfg.bootstrapServers(), cfg.tilesTopic(),
+                cfg.groupId()).build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "tiles").uid("pretrain-tiles-source")
                 .process(new PretrainAdmissionFunction(cfg.inputLimits(), cfg.admission()))
                 .uid("pretrain-admission").name("decode + admission")

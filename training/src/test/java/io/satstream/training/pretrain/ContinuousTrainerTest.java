@@ -12,6 +12,7 @@ import io.satstream.schemas.ModelEventType;
 import io.satstream.training.LabeledSample;
 import io.satstream.training.OnnxExporter;
 import io.satstream.training.SegmentationNet;
+import io.satstream.training.SyntheticBlobs;
 import io.satstream.training.TrainedManifests;
 import io.satstream.training.buffer.BufferEntry;
 import io.satstream.training.buffer.BufferOptions;
@@ -42,6 +43,8 @@ class ContinuousTrainerTest {
 
     private static final int S = 32;
     private static final List<String> CLASSES = List.of("ground", "grey", "bright");
+    /** Dark ground, grey and bright rectangles, noise, and a one-pixel ignore border. */
+    private static final SyntheticBlobs BLOBS = new SyntheticBlobs(S);
 
     @TempDir
     Path tmp;
@@ -59,7 +62,7 @@ class ContinuousTrainerTest {
         Random rnd = new Random(3);
         List<LabeledSample> heldOut = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            heldOut.add(Blobs.sample(S, rnd));
+            heldOut.add(BLOBS.next(rnd));
         }
         List<ModelEvent> events = new ArrayList<>();
         ContinuousTrainerOptions options = ContinuousTrainerOptions.builder().batchSize(4).candidateEvery(8)
@@ -120,7 +123,7 @@ class ContinuousTrainerTest {
         ModelStore store = ModelStore.open(tmp.resolve("models"));
         InputSpec spec = InputSpec.rgbUint8(S);
         Random rnd = new Random(5);
-        List<LabeledSample> heldOut = List.of(Blobs.sample(S, rnd), Blobs.sample(S, rnd));
+        List<LabeledSample> heldOut = List.of(BLOBS.next(rnd), BLOBS.next(rnd));
         List<ModelEvent> events = new ArrayList<>();
         ContinuousTrainerOptions options = ContinuousTrainerOptions.builder().batchSize(4).candidateEvery(4)
                 .fineTuneSteps(5).fineTuneCrop(S).dutyCycle(1).idleWait(Duration.ofSeconds(5)).baseChannels(4).build();
@@ -146,7 +149,7 @@ class ContinuousTrainerTest {
     void anEmptyBufferIsStarvationNotAStep() {
         ModelStore store = ModelStore.open(tmp.resolve("models"));
         InputSpec spec = InputSpec.rgbUint8(S);
-        List<LabeledSample> heldOut = List.of(Blobs.sample(S, new Random(1)));
+        List<LabeledSample> heldOut = List.of(BLOBS.next(new Random(1)));
         ContinuousTrainerOptions options = ContinuousTrainerOptions.builder().fineTuneCrop(S)
                 .idleWait(Duration.ofMillis(50)).baseChannels(4).build();
         try (PretrainingBuffer buffer = buffer();
@@ -165,7 +168,7 @@ class ContinuousTrainerTest {
 
     private static void feed(PretrainingBuffer buffer, int n, Random rnd) {
         for (int i = 0; i < n; i++) {
-            LabeledSample s = Blobs.sample(S, rnd);
+            LabeledSample s = BLOBS.next(rnd);
             buffer.offer(new BufferEntry("t" + i, 0, i, S, S, 3, s.planarUint8(), s.labels()));
         }
     }
@@ -174,7 +177,7 @@ class ContinuousTrainerTest {
             InputSpec spec, List<LabeledSample> heldOut, List<ModelEvent> events, ContinuousTrainerOptions options,
             Path checkpoints) {
         return new ContinuousTrainer(TrainingEngine.shared(), buffer, store, objective, spec, CLASSES,
-                r -> Blobs.sample(S, r), new HeldOutSet(heldOut, spec, CLASSES.size(), S), events::add, options,
+                BLOBS, new HeldOutSet(heldOut, spec, CLASSES.size(), S), events::add, options,
                 checkpoints, Clock.systemUTC(), "test");
     }
 }
