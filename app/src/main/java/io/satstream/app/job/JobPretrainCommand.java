@@ -70,6 +70,12 @@ public final class JobPretrainCommand implements Callable<Integer> {
             description = "Flink web UI port; 0 picks a free one (default: ${DEFAULT-VALUE}, or a free one if busy)")
     private int uiPort;
 
+    @Option(names = "--metrics-port", paramLabel = "N", defaultValue = "9250",
+            description = "port of the Prometheus endpoint (/metrics): the pretraining job's admission counters, the"
+                    + " buffer's and the trainer's gauges; 0 picks a free one (default: ${DEFAULT-VALUE}, or a free"
+                    + " one if busy)")
+    private int metricsPort;
+
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
             description = "stop after this long (e.g. 10m) and exit 0; default: run until Ctrl-C")
     private Duration duration;
@@ -92,11 +98,13 @@ public final class JobPretrainCommand implements Callable<Integer> {
         try (ShutdownSignal stop = ShutdownSignal.install("job-pretrain", Duration.ofSeconds(30));
                 ConsoleProgress progress = ConsoleProgress.forConsole(out);
                 EmbeddedFlink cluster = EmbeddedFlink.start(Ports.preferredOrFree(uiPort, "--ui-port",
-                        progress::println), 1, workDir.ensure("flink-tmp"))) {
+                        progress::println), Ports.preferredOrFree(metricsPort, "--metrics-port", progress::println), 1,
+                        workDir.ensure("flink-tmp"))) {
             progress.println("kafka bootstrap: " + bootstrap);
             progress.println("model store: " + store.root() + " (serving " + store.servingVersion(model)
                     .map(v -> model + "@" + v).orElse("none yet") + ")");
             progress.println("flink ui: http://127.0.0.1:" + cluster.restPort());
+            progress.println("metrics: " + cluster.metricsAddress().orElseThrow());
             try (PretrainingRuntime runtime = PretrainingRuntime.start(cluster, pretraining.settings(bootstrap, topics,
                     group, store.root(), model, checkpoints))) {
                 progress.println("job: " + PretrainJob.JOB_NAME + " (" + runtime.job().getJobID() + "), consumer group "
@@ -127,6 +135,9 @@ public final class JobPretrainCommand implements Callable<Integer> {
         pretraining.validate(spec.commandLine());
         if (uiPort < 0 || uiPort > 65535) {
             throw new ParameterException(spec.commandLine(), "--ui-port must be 0..65535, got " + uiPort);
+        }
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0..65535, got " + metricsPort);
         }
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw new ParameterException(spec.commandLine(), "--duration must be positive");

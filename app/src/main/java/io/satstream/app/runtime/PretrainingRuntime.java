@@ -23,12 +23,16 @@ import io.satstream.training.pretrain.HeldOutSet;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
@@ -74,7 +78,7 @@ public final class PretrainingRuntime implements AutoCloseable {
         this.flink = flink;
         buffer = new PretrainingBuffer(s.buffer());
         String name = "pretrain-" + UUID.randomUUID();
-        handoff = LocalHandoff.register(name, tile -> buffer.offer(entry(tile)));
+        handoff = LocalHandoff.register(name, tile -> buffer.offer(entry(tile)), gauges());
         events = ModelEventPublisher.connect(s.bootstrap(), s.modelEventsTopic(), Duration.ofSeconds(30));
         PretrainJob.Config cfg = new PretrainJob.Config(s.bootstrap(), s.tilesTopic(), s.groupId(), s.admission(),
                 InputLimits.defaults(), 1, Duration.ofSeconds(2));
@@ -119,6 +123,33 @@ public final class PretrainingRuntime implements AutoCloseable {
             LOG.error("the continuous trainer stopped", e);
             failure.set(e);
         }
+    }
+
+    /**
+     * The buffer's and the trainer's state as Flink gauges of the pretraining job's sink (Prometheus:
+     * {@code flink_taskmanager_job_task_operator_<name>}).
+     */
+    private Map<String, Supplier<Number>> gauges() {
+        Map<String, Supplier<Number>> g = new LinkedHashMap<>();
+        g.put("bufferCapacity", () -> buffer.stats().capacity());
+        g.put("bufferFill", () -> buffer.stats().fill());
+        g.put("bufferAdmitted", () -> buffer.stats().admitted());
+        g.put("bufferReplaced", () -> buffer.stats().replaced());
+        g.put("bufferRefused", () -> buffer.stats().refusedTotal());
+        g.put("bufferSampleAgeMs", () -> buffer.stats().lastBatchMeanAgeMs());
+        g.put("bufferLabelledFraction", () -> buffer.stats().labelledFraction());
+        g.put("trainerStarved", () -> buffer.stats().starvedSamples());
+        g.put("trainerSteps", () -> trainerStat(ContinuousTrainer.Stats::steps));
+        g.put("trainerLoss", () -> trainerStat(ContinuousTrainer.Stats::lastLoss));
+        g.put("candidates", () -> trainerStat(ContinuousTrainer.Stats::candidates));
+        g.put("promotions", () -> trainerStat(ContinuousTrainer.Stats::promotions));
+        g.put("newestCandidateMiou", () -> trainerStat(s -> s.newest() == null ? Double.NaN : s.newest().miou()));
+        return g;
+    }
+
+    private Number trainerStat(Function<ContinuousTrainer.Stats, Number> stat) {
+        ContinuousTrainer.Stats s = stats.get();
+        return s == null ? 0 : stat.apply(s);
     }
 
     private static BufferEntry entry(AdmittedTile t) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Hands admitted tiles from a Flink sink to a receiver in the same JVM (the pretraining buffer, living beside the
@@ -13,18 +14,36 @@ import java.util.function.Consumer;
 public final class LocalHandoff {
 
     private static final Map<String, Consumer<AdmittedTile>> RECEIVERS = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, Supplier<Number>>> GAUGES = new ConcurrentHashMap<>();
 
     private LocalHandoff() {
     }
 
     /** Registers {@code receiver} under {@code name}; closing the registration removes it. */
     public static Registration register(String name, Consumer<AdmittedTile> receiver) {
+        return register(name, receiver, Map.of());
+    }
+
+    /**
+     * Registers {@code receiver} under {@code name} with gauges the sink reports through Flink's metric system (the
+     * receiver's own state: a buffer's fill, a trainer's step); closing the registration removes both.
+     */
+    public static Registration register(String name, Consumer<AdmittedTile> receiver,
+            Map<String, Supplier<Number>> gauges) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(receiver, "receiver");
         if (RECEIVERS.putIfAbsent(name, receiver) != null) {
             throw new IllegalStateException("a receiver named '" + name + "' is already registered in this JVM");
         }
-        return () -> RECEIVERS.remove(name, receiver);
+        GAUGES.put(name, Map.copyOf(gauges));
+        return () -> {
+            RECEIVERS.remove(name, receiver);
+            GAUGES.remove(name);
+        };
+    }
+
+    static Map<String, Supplier<Number>> gauges(String name) {
+        return GAUGES.getOrDefault(name, Map.of());
     }
 
     static Consumer<AdmittedTile> receiver(String name) {

@@ -7,7 +7,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * The pretraining job's sink: each admitted tile goes to the receiver registered under {@code name} in this JVM
- * ({@link LocalHandoff}). At-most-once by design: the buffer is a sample of the stream, not a copy of it.
+ * ({@link LocalHandoff}), and the receiver's gauges are reported as this operator's metrics. At-most-once by design:
+ * the buffer is a sample of the stream, not a copy of it.
  */
 public final class LocalHandoffSink implements Sink<AdmittedTile> {
     private static final long serialVersionUID = 1L;
@@ -21,6 +22,7 @@ public final class LocalHandoffSink implements Sink<AdmittedTile> {
     @Override
     public SinkWriter<AdmittedTile> createWriter(WriterInitContext context) {
         Consumer<AdmittedTile> receiver = LocalHandoff.receiver(name);
+        LocalHandoff.gauges(name).forEach((metric, value) -> context.metricGroup().gauge(metric, value::get));
         return new SinkWriter<>() {
             @Override
             public void write(AdmittedTile tile, Context ctx) {
