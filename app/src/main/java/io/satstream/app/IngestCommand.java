@@ -2,7 +2,9 @@ package io.satstream.app;
 
 import io.satstream.ingest.FeedRunner;
 import io.satstream.ingest.TileProducer;
+import io.satstream.ingest.synthetic.LabelDegradation;
 import io.satstream.ingest.synthetic.SyntheticFeed;
+import io.satstream.ingest.synthetic.SyntheticSceneGenerator;
 import io.satstream.kafka.SatstreamTopics;
 import io.satstream.schemas.Topics;
 
@@ -60,6 +62,11 @@ public final class IngestCommand implements Runnable {
         @Option(names = "--seed", paramLabel = "N", description = "scene seed (default: random)")
         private Long seed;
 
+        @Option(names = "--noisy-labels", description = "carry degraded masks instead of the true ones: 8-pixel cells,"
+                + " shifted by up to 4 pixels, 10 %% of the cells given a wrong class, as an automatic land-cover"
+                + " product would (for the noisy-label pretraining objective)")
+        private boolean noisyLabels;
+
         @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.TILES,
                 description = "topic to produce to (default: ${DEFAULT-VALUE})")
         private String topic;
@@ -85,6 +92,9 @@ public final class IngestCommand implements Runnable {
             try (ConsoleProgress progress = ConsoleProgress.forConsole(out);
                     TileProducer producer = new TileProducer(bootstrap, topic);
                     SyntheticFeed feed = new SyntheticFeed(runId, s, tileSize, count == null ? -1 : count)) {
+                if (noisyLabels) {
+                    feed.withLabelDegradation(LabelDegradation.typical(SyntheticSceneGenerator.CLASS_NAMES.size()));
+                }
                 FeedRunner runner = FeedRunner.builder(feed, producer)
                         .rate(rate)
                         .maxTiles(count == null ? -1 : count)

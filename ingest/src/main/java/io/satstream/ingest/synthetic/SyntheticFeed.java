@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.Optional;
 
 import io.satstream.ingest.TileFeed;
@@ -36,6 +37,7 @@ public final class SyntheticFeed implements TileFeed {
     private final double pixelSize;
     private final double originX;
     private final double originY;
+    private LabelDegradation degradation;
     private long produced;
     private boolean closed;
 
@@ -64,6 +66,15 @@ public final class SyntheticFeed implements TileFeed {
         List<Double> gt = WebMercator.geoTransform(first, 256, 256);
         this.originX = gt.get(0);
         this.originY = gt.get(3);
+    }
+
+    /**
+     * From now on, tiles carry degraded masks ({@code --noisy-labels}: what a land-cover product would give) instead
+     * of the true ones; {@code null} goes back to true masks. Each tile's degradation is seeded by the tile's index.
+     */
+    public SyntheticFeed withLabelDegradation(LabelDegradation d) {
+        this.degradation = d;
+        return this;
     }
 
     @Override
@@ -116,10 +127,12 @@ public final class SyntheticFeed implements TileFeed {
                 .setNodata(null)
                 .setGeoref(georef(n))
                 .setPlacement(null)
-                .setLabelMask(ByteBuffer.wrap(scene.labels()))
+                .setLabelMask(ByteBuffer.wrap(degradation == null ? scene.labels()
+                        : degradation.apply(scene.labels(), scene.width(), scene.height(),
+                                new Random(generator.seed() * 31 + n))))
                 .setLabelClasses(SyntheticSceneGenerator.CLASS_NAMES)
                 .setAttributes(Map.of("generator", "satstream-synthetic", "seed", Long.toString(generator.seed()),
-                        "index", Long.toString(n)))
+                        "index", Long.toString(n), "labels", degradation == null ? "true" : "degraded"))
                 .build();
     }
 
