@@ -11,12 +11,12 @@ import java.util.List;
  * Turns a batch sampled from the pretraining buffer into the tiles objectives read: the serving model's input
  * normalisation applied (the buffer holds 8-bit values scaled to [0, 1]), labels where the tile had them.
  */
-final class BufferTiles {
+public final class BufferTiles {
 
     private BufferTiles() {
     }
 
-    static List<TileSample> of(SampledBatch batch, InputSpec spec) {
+    public static List<TileSample> of(SampledBatch batch, InputSpec spec) {
         NDArray pixels = batch.pixels();
         long[] shape = pixels.getShape().getShape();
         int n = (int) shape[0];
