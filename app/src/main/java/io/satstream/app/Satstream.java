@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
+import io.satstream.app.dataset.EvaluateCommand;
+import io.satstream.app.dataset.FinetuneCommand;
 import io.satstream.app.internal.ExecutionErrorHandler;
 import io.satstream.app.internal.LogFileSetup;
 import io.satstream.app.internal.SatstreamVersion;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Spec;
             BrokerCommand.class,
             IngestCommand.class,
             ModelsCommand.class,
+            FinetuneCommand.class,
+            EvaluateCommand.class,
             ConsumeCommand.class,
             io.satstream.app.job.JobCommand.class,
             BenchCommand.class,

@@ -42,7 +42,8 @@ class SatstreamCliTest {
 
     @Test
     void registersTheCommandsThatExist() {
-        assertThat(Satstream.commandLine().getSubcommands().keySet()).contains("demo", "broker", "consume", "bench", "doctor");
+        assertThat(Satstream.commandLine().getSubcommands().keySet()).contains("demo", "broker", "consume", "bench", "doctor",
+                "finetune", "evaluate");
     }
 
     @Test
@@ -157,5 +158,10 @@ class SatstreamCliTest {
         consumeFlags.forEach(flag -> assertThat(consumeHelp).contains(flag));
         String brokerHelp = CliRun.of("broker", "--help").out();
         Set.of("--port", "--work-dir").forEach(flag -> assertThat(brokerHelp).contains(flag));
+        String finetuneHelp = CliRun.of("finetune", "--help").out();
+        Set.of("--dataset", "--from", "--label-fraction", "--work-dir", "--resume")
+                .forEach(flag -> assertThat(finetuneHelp).contains(flag));
+        String evaluateHelp = CliRun.of("evaluate", "--help").out();
+        Set.of("--dataset", "--model", "--json", "--png").forEach(flag -> assertThat(evaluateHelp).contains(flag));
     }
 }

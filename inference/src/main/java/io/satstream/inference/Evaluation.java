@@ -63,6 +63,18 @@ public final class Evaluation {
         return n;
     }
 
+    /**
+     * The confusion matrix counted so far, a copy: {@code [truth][predicted]} pixels, ignored pixels left out. Rows
+     * sum to each class's truth pixels, columns to its predicted pixels.
+     */
+    public long[][] confusionMatrix() {
+        long[][] m = new long[numClasses][numClasses];
+        for (int t = 0; t < numClasses; t++) {
+            System.arraycopy(confusion, t * numClasses, m[t], 0, numClasses);
+        }
+        return m;
+    }
+
     /** IoU per class; NaN for a class that appears neither in the truth nor in the prediction. */
     public double[] iouPerClass() {
         double[] iou = new double[numClasses];

@@ -33,6 +33,18 @@ class EvaluationTest {
     }
 
     @Test
+    void confusionMatrixCountsTruthRowsAgainstPredictedColumnsWithoutIgnoredPixels() {
+        Evaluation e = new Evaluation(3);
+        e.add(b(0, 1, 1, 1, 0, 2), b(0, 0, 1, 1, 2, 255));
+        e.add(b(2), b(2));
+
+        long[][] m = e.confusionMatrix();
+        assertThat(m).isDeepEqualTo(new long[][] {{1, 1, 0}, {0, 2, 0}, {1, 0, 1}});
+        m[0][0] = 99;
+        assertThat(e.confusionMatrix()[0][0]).as("a copy: changing it changes nothing").isEqualTo(1);
+    }
+
+    @Test
     void perfectPredictionScoresOneAndNothingCountedIsNaN() {
         assertThat(Evaluation.miou(b(2, 2, 0), b(2, 2, 0), 3)).isEqualTo(1.0);
         Evaluation empty = new Evaluation(3);

@@ -43,6 +43,8 @@ public final class SupervisedTrainer {
     static final int LOSS_WINDOW = 20;
     /** Mixed into the seed for held-out draws so they differ from the training draws. */
     private static final long EVAL_SEED_SALT = 0x9E3779B97F4A7C15L;
+    /** Multiplied by the steps done before a resumed call and mixed into its seed, so it does not redraw their crops. */
+    private static final long RESUME_SEED_SALT = 0xC2B2AE3D27D4EB4FL;
 
     /** Called after every step; runs on the training thread. */
     @FunctionalInterface
@@ -79,11 +81,32 @@ public final class SupervisedTrainer {
      */
     public TrainedModel train(SegmentationNet.Config cfg, InputSpec spec, LabeledSampleSource source,
             TrainingOptions opts, Progress progress, byte[] parentOnnx) {
+        return train(cfg, spec, source, opts, progress, parentOnnx, TrainingRun.whole());
+    }
+
+    /**
+     * Trains as {@link #train(SegmentationNet.Config, InputSpec, LabeledSampleSource, TrainingOptions, Progress,
+     * byte[])} does, as part of {@code run}: from step {@code run.stepsDone()} (then {@code parentOnnx} is the
+     * checkpoint of the steps before, and the metrics gain {@code resumed_after_steps}), handing the weights to its
+     * checkpoint on the way, and measured by its held-out evaluation. Adam's moment estimates are not part of a
+     * checkpoint: a resumed call starts them afresh.
+     */
+    public TrainedModel train(SegmentationNet.Config cfg, InputSpec spec, LabeledSampleSource source,
+            TrainingOptions opts, Progress progress, byte[] parentOnnx, TrainingRun run) {
         Objects.requireNonNull(cfg, "cfg");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(opts, "opts");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(run, "run");
+        if (run.stepsDone() >= opts.steps()) {
+            throw new IllegalArgumentException("the run has done " + run.stepsDone() + " of its " + opts.steps()
+                    + " steps already: nothing left to train");
+        }
+        if (run.stepsDone() > 0 && parentOnnx == null) {
+            throw new IllegalArgumentException("a run resumed after " + run.stepsDone()
+                    + " steps needs the weights of those steps (its checkpoint) as the parent");
+        }
         if (cfg.inChannels() != spec.channels()) {
             throw new IllegalArgumentException("network has " + cfg.inChannels() + " input channels but the input spec has "
                     + spec.channels() + " bands " + spec.bands());
@@ -102,14 +125,15 @@ public final class SupervisedTrainer {
             long started = System.nanoTime();
             WarmStart.Report[] warm = new WarmStart.Report[1];
             float[] losses = runSteps(model, net, spec, source, opts, progress,
-                    parentOnnx == null ? null : block -> warm[0] = WarmStart.apply(net, block, parentOnnx));
+                    parentOnnx == null ? null : block -> warm[0] = WarmStart.apply(net, block, parentOnnx), run);
             double seconds = (System.nanoTime() - started) / 1e9;
             // Inference after training needs no autograd bookkeeping on the weights.
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
                 p.getValue().getArray().setRequiresGradient(false);
             }
             byte[] onnx = OnnxExporter.export(net, model.getBlock());
-            Evaluation eval = evaluate(onnx, spec, cfg.numClasses(), source, opts);
+            Evaluation eval = run.heldOut() != null ? run.heldOut().evaluate(onnx)
+                    : evaluate(onnx, spec, cfg.numClasses(), source, opts);
 
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("train_loss", meanOfLast(losses, LOSS_WINDOW));
@@ -120,11 +144,14 @@ public final class SupervisedTrainer {
             metrics.put("steps", (double) opts.steps());
             metrics.put("skipped_steps", (double) skipped(losses));
             metrics.put("train_seconds", seconds);
-            metrics.put("steps_per_second", opts.steps() / seconds);
+            metrics.put("steps_per_second", losses.length / seconds);
+            if (run.stepsDone() > 0) {
+                metrics.put("resumed_after_steps", (double) run.stepsDone());
+            }
             if (warm[0] != null) {
                 metrics.put("warm_start_parameters", (double) warm[0].fromParent());
             }
-            return new TrainedModel(net, spec, model, onnx, metrics);
+            return new TrainedModel(net, spec, model, onnx, metrics, eval);
         } catch (RuntimeException | Error e) {
             model.close();
             throw e;
@@ -132,7 +159,7 @@ public final class SupervisedTrainer {
     }
 
     private static float[] runSteps(Model model, SegmentationNet net, InputSpec spec, LabeledSampleSource source,
-            TrainingOptions opts, Progress progress, Consumer<Block> warmStart) {
+            TrainingOptions opts, Progress progress, Consumer<Block> warmStart, TrainingRun run) {
         int b = opts.batchSize();
         int c = spec.channels();
         int s = opts.cropSize();
@@ -142,8 +169,10 @@ public final class SupervisedTrainer {
         long[] labels = new long[b * s * s];
         float[] valid = new float[b * s * s];
         CropSampler sampler = new CropSampler(spec, net.config().numClasses(), s);
-        Random rnd = new Random(opts.seed());
-        float[] losses = new float[opts.steps()];
+        int first = run.stepsDone();
+        Random rnd = new Random(first == 0 ? opts.seed() : opts.seed() ^ (first * RESUME_SEED_SALT));
+        // losses[i] is step first + i + 1 of the run
+        float[] losses = new float[opts.steps() - first];
 
         DefaultTrainingConfig config = new DefaultTrainingConfig(new MaskedCrossEntropy())
                 .optOptimizer(Adam.builder().optLearningRateTracker(Tracker.fixed(opts.learningRate())).build())
@@ -153,10 +182,11 @@ public final class SupervisedTrainer {
             if (warmStart != null) {
                 warmStart.accept(model.getBlock());
             }
-            for (int step = 0; step < opts.steps(); step++) {
+            for (int i = 0; i < losses.length; i++) {
+                int step = first + i;
                 boolean labelled = false;
-                for (int i = 0; i < b; i++) {
-                    sampler.fillRandom(source.next(rnd), rnd, i, x, labels, valid);
+                for (int slot = 0; slot < b; slot++) {
+                    sampler.fillRandom(source.next(rnd), rnd, slot, x, labels, valid);
                 }
                 for (float v : valid) {
                     if (v != 0f) {
@@ -166,8 +196,9 @@ public final class SupervisedTrainer {
                 }
                 if (!labelled) {
                     // Nothing to learn from (all pixels ignored); DJL would also refuse a step with zero gradients.
-                    losses[step] = Float.NaN;
+                    losses[i] = Float.NaN;
                     progress.onStep(step + 1, opts.steps(), Float.NaN);
+                    checkpoint(run, step + 1, opts.steps(), net, model);
                     continue;
                 }
                 // Every array of a step lives in a sub-manager closed at the end of the step; attaching them to the
@@ -180,15 +211,16 @@ public final class SupervisedTrainer {
                         NDList pred = trainer.forward(new NDList(xa));
                         NDArray loss = trainer.getLoss().evaluate(new NDList(ya, va), pred);
                         gc.backward(loss);
-                        losses[step] = loss.getFloat();
+                        losses[i] = loss.getFloat();
                     }
                     trainer.step();
                 }
-                if (!Float.isFinite(losses[step])) {
+                if (!Float.isFinite(losses[i])) {
                     throw new IllegalStateException("training diverged at step " + (step + 1) + ": loss "
-                            + losses[step] + " (try a lower learning rate than " + opts.learningRate() + ")");
+                            + losses[i] + " (try a lower learning rate than " + opts.learningRate() + ")");
                 }
-                progress.onStep(step + 1, opts.steps(), losses[step]);
+                progress.onStep(step + 1, opts.steps(), losses[i]);
+                checkpoint(run, step + 1, opts.steps(), net, model);
             }
         }
         if (skipped(losses) == losses.length) {
@@ -196,6 +228,13 @@ public final class SupervisedTrainer {
                     + " training batches: every label was " + Evaluation.IGNORE + " (ignore)");
         }
         return losses;
+    }
+
+    /** Hands the weights to the run's checkpoint when {@code done} is a checkpoint step short of the last. */
+    private static void checkpoint(TrainingRun run, int done, int steps, SegmentationNet net, Model model) {
+        if (run.checkpointEvery() > 0 && done % run.checkpointEvery() == 0 && done < steps) {
+            run.checkpoint().save(done, OnnxExporter.export(net, model.getBlock()));
+        }
     }
 
     /** Centre crops of held-out samples, drawn with a different seed, run through the exported ONNX model. */

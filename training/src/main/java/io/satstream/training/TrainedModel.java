@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.satstream.inference.Evaluation;
 import io.satstream.inference.InferenceRuntime;
 import io.satstream.inference.InputSpec;
 import java.util.Collections;
@@ -24,13 +25,16 @@ public final class TrainedModel implements AutoCloseable {
     private final Model model;
     private final byte[] onnx;
     private final Map<String, Double> metrics;
+    private final Evaluation evaluation;
 
-    TrainedModel(SegmentationNet net, InputSpec spec, Model model, byte[] onnx, Map<String, Double> metrics) {
+    TrainedModel(SegmentationNet net, InputSpec spec, Model model, byte[] onnx, Map<String, Double> metrics,
+            Evaluation evaluation) {
         this.net = net;
         this.spec = spec;
         this.model = model;
         this.onnx = onnx;
         this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        this.evaluation = evaluation;
     }
 
     public SegmentationNet.Config config() {
@@ -52,10 +56,19 @@ public final class TrainedModel implements AutoCloseable {
 
     /**
      * {@code train_loss} (mean of the last steps), {@code train_loss_first}, {@code miou} and {@code pixel_accuracy}
-     * on held-out samples, {@code steps}, {@code train_seconds}, {@code steps_per_second}.
+     * on held-out samples, {@code steps}, {@code train_seconds}, {@code steps_per_second} (of this call); with a
+     * parent {@code warm_start_parameters}, and for a resumed run {@code resumed_after_steps}.
      */
     public Map<String, Double> metrics() {
         return metrics;
+    }
+
+    /**
+     * The held-out evaluation behind {@code miou} and {@code pixel_accuracy}: per-class IoU and the confusion matrix.
+     * It is the trainer's (or the {@link TrainingRun.HeldOut}'s) object: read it, do not add to it.
+     */
+    public Evaluation evaluation() {
+        return evaluation;
     }
 
     /** Runs the DJL (PyTorch) block in inference mode; returns NCHW logits like {@link InferenceRuntime#infer}. */

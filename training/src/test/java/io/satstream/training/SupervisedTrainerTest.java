@@ -115,6 +115,38 @@ class SupervisedTrainerTest {
     }
 
     @Test
+    void aRunCheckpointsEveryNStepsShortOfTheLastAndIsMeasuredByItsHeldOut() {
+        java.util.List<Integer> saved = new java.util.ArrayList<>();
+        Evaluation mine = new Evaluation(SyntheticBlobs.NUM_CLASSES);
+        mine.add(new byte[] {0, 1}, new byte[] {0, 1});
+        TrainingRun run = TrainingRun.whole()
+                .checkpointing(2, (done, onnx) -> {
+                    assertThat(onnx).isNotEmpty();
+                    saved.add(done);
+                })
+                .measuredBy(onnx -> mine);
+        try (TrainedModel model = new SupervisedTrainer().train(CFG, InputSpec.rgbUint8(64), new SyntheticBlobs(64),
+                new TrainingOptions(5, 1, 32, 1e-3f, 3L), (step, steps, loss) -> { }, null, run)) {
+            assertThat(saved).containsExactly(2, 4);
+            assertThat(model.evaluation()).isSameAs(mine);
+            assertThat(model.metrics()).containsEntry("miou", 1.0).containsEntry("eval_pixels", 2.0);
+        }
+    }
+
+    @Test
+    void aResumedRunNeedsItsCheckpointAsParentAndStepsLeft() {
+        TrainingOptions five = new TrainingOptions(5, 1, 32, 1e-3f, 3L);
+        assertThatThrownBy(() -> new SupervisedTrainer().train(CFG, InputSpec.rgbUint8(64), new SyntheticBlobs(64),
+                five, (step, steps, loss) -> { }, null, TrainingRun.whole().resumedAfter(2)))
+                .hasMessageContaining("a run resumed after 2 steps needs the weights of those steps");
+        assertThatThrownBy(() -> new SupervisedTrainer().train(CFG, InputSpec.rgbUint8(64), new SyntheticBlobs(64),
+                five, (step, steps, loss) -> { }, new byte[1], TrainingRun.whole().resumedAfter(5)))
+                .hasMessageContaining("the run has done 5 of its 5 steps already");
+        assertThatThrownBy(() -> TrainingRun.whole().checkpointing(0, (d, o) -> { }))
+                .hasMessageContaining("checkpoint interval must be >= 1 step");
+    }
+
+    @Test
     void optionsAreValidated() {
         assertThatThrownBy(() -> new TrainingOptions(0, 8, 128, 1e-3f, 0)).hasMessageContaining("steps");
         assertThatThrownBy(() -> new TrainingOptions(1, 0, 128, 1e-3f, 0)).hasMessageContaining("batchSize");

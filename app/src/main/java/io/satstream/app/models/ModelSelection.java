@@ -13,10 +13,10 @@ import picocli.CommandLine.ParameterException;
  * Which model a command acts on. Without {@code --name} (or a {@code NAME@V}) it is the demo's and the segmentation
  * job's default model, never a guess from what the store holds, so the same command always means the same model.
  */
-final class ModelSelection {
+public final class ModelSelection {
 
     /** The model the demo trains and the segmentation job serves unless told otherwise. */
-    static final String DEFAULT_MODEL = "unet";
+    public static final String DEFAULT_MODEL = "unet";
 
     private ModelSelection() {}
 
@@ -24,7 +24,7 @@ final class ModelSelection {
      * The model name from {@code --name} and/or the version argument; a usage error when they disagree or the name
      * cannot be a model name.
      */
-    static String name(CommandLine cmd, String nameOption, VersionArg version) {
+    public static String name(CommandLine cmd, String nameOption, VersionArg version) {
         if (nameOption != null) {
             try {
                 ModelNames.check(nameOption);
@@ -43,12 +43,12 @@ final class ModelSelection {
     }
 
     /** The version numbers of {@code name}, oldest first, for error messages. */
-    static List<Integer> versions(ModelStore store, String name) {
+    public static List<Integer> versions(ModelStore store, String name) {
         return store.list(name).stream().map(ModelManifest::version).toList();
     }
 
     /** Fails with the models the store does hold when {@code name} has no version there. */
-    static void requireKnown(ModelStore store, String name) {
+    public static void requireKnown(ModelStore store, String name) {
         if (store.list(name).isEmpty()) {
             List<String> names = store.modelNames();
             throw new IllegalStateException("model '" + name + "' is not in the store at " + store.root()

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * Where the model store is (a picocli {@code @Mixin}): {@code <work-dir>/models} as the demo keeps it, or a store
  * root given directly with {@code --store}; the two exclude each other.
  */
-final class ModelStoreOptions {
+public final class ModelStoreOptions {
 
     /** The store's directory inside a work directory, as the demo and the bench use it. */
     static final String STORE_DIR = "models";
@@ -32,20 +32,28 @@ final class ModelStoreOptions {
         private Path store;
     }
 
+    /**
+     * The work directory as an absolute path, not created: {@code --work-dir}, or the default when it was not given
+     * (also with {@code --store}), for what a command keeps beside the store.
+     */
+    public Path workDir() {
+        Path workDir = location != null && location.workDir != null ? location.workDir : Path.of(WorkDirOption.DEFAULT);
+        return WorkDirOption.of(workDir).path();
+    }
+
     /** The store root as an absolute path; not created. */
-    Path root() {
+    public Path root() {
         if (location != null && location.store != null) {
             return location.store;
         }
-        Path workDir = location != null && location.workDir != null ? location.workDir : Path.of(WorkDirOption.DEFAULT);
-        return WorkDirOption.of(workDir).path().resolve(STORE_DIR);
+        return workDir().resolve(STORE_DIR);
     }
 
     /**
      * The store for reading or changing what is there. A missing directory is an error rather than an empty store,
      * so a mistyped {@code --work-dir} is not mistaken for "no models" (and nothing is created by looking).
      */
-    ModelStore openExisting() {
+    public ModelStore openExisting() {
         Path root = root();
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("no model store at " + root + " ('satstream demo' creates one in its"
@@ -55,7 +63,7 @@ final class ModelStoreOptions {
     }
 
     /** The store, created if missing: for commands that add to it. */
-    ModelStore openOrCreate() {
+    public ModelStore openOrCreate() {
         return ModelStore.open(root());
     }
 }

@@ -14,18 +14,18 @@ import picocli.CommandLine.TypeConversionException;
  *
  * @param name the model name, or null when only a number was given
  */
-record VersionArg(String name, int version) {
+public record VersionArg(String name, int version) {
 
     private static final Pattern FORM = Pattern.compile("(?:(.+)@)?(\\d{1,9})");
 
-    static final class Converter implements ITypeConverter<VersionArg> {
+    public static final class Converter implements ITypeConverter<VersionArg> {
         @Override
         public VersionArg convert(String value) {
             return parse(value);
         }
     }
 
-    static VersionArg parse(String value) {
+    public static VersionArg parse(String value) {
         String text = value == null ? "" : value.strip();
         Matcher m = FORM.matcher(text);
         if (!m.matches() || Integer.parseInt(m.group(2)) < 1) {
