@@ -1,7 +1,8 @@
 package io.satstream.kafka;
 
+import io.satstream.schemas.kafka.PartitionLeaders;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -84,23 +84,17 @@ public final class SatstreamTopics {
         }
     }
 
-    /**
-     * Returns once every partition of {@code topics} is served by its leader. A created topic is in the metadata
-     * before its leader has taken the partition over; a producer writing in that gap gets NOT_LEADER_OR_FOLLOWER, and
-     * an idempotent producer whose first batch is retried behind a later one has been seen to wait out its delivery
-     * timeout (CI, 2026-12-04). Listing offsets is answered by the leader itself, and the admin client retries it
-     * until the leader answers.
-     */
+    /** Returns once every partition of {@code topics} is served by its leader ({@link PartitionLeaders}). */
     static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         if (topics.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        List<TopicPartition> partitions = new ArrayList<>();
         for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
             for (TopicPartitionInfo p : d.partitions()) {
-                partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                partitions.add(new TopicPartition(d.name(), p.partition()));
             }
         }
-        admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+        PartitionLeaders.await(admin, partitions, Duration.ofSeconds(30));
     }
 }

@@ -2,6 +2,7 @@ package io.satstream.modelstore.events;
 
 import io.satstream.schemas.AvroCodec;
 import io.satstream.schemas.ModelEvent;
+import io.satstream.schemas.kafka.PartitionLeaders;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -88,10 +88,8 @@ public final class ModelEventPublisher implements AutoCloseable {
                                 + describe(e), e);
                     }
                 }
-                // Answered by the partition's leader once it serves the partition (the admin client retries until
-                // then): the first event is not written into the gap between creation and leadership.
-                admin.listOffsets(Map.of(new TopicPartition(topic, 0), OffsetSpec.latest())).all()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                // The first event is not written into the gap between creation and leadership.
+                PartitionLeaders.await(admin, List.of(new TopicPartition(topic, 0)), timeout);
             }
         } catch (TimeoutException e) {
             throw notAnswering(bootstrap, timeout, e);
