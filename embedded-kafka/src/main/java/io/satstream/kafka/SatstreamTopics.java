@@ -13,9 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -75,7 +73,7 @@ public final class SatstreamTopics {
                     throw e;
                 }
             }
-            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+            awaitLeaders(admin, missing);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -84,15 +82,15 @@ public final class SatstreamTopics {
         }
     }
 
-    /** Returns once every partition of {@code topics} is served by its leader ({@link PartitionLeaders}). */
-    static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-        if (topics.isEmpty()) {
-            return;
-        }
+    /**
+     * Returns once every partition of the created topics is served by its leader ({@link PartitionLeaders}). The
+     * partitions come from the creation requests: describing a topic this early can itself fail.
+     */
+    static void awaitLeaders(Admin admin, List<NewTopic> created) throws Exception {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-            for (TopicPartitionInfo p : d.partitions()) {
-                partitions.add(new TopicPartition(d.name(), p.partition()));
+        for (NewTopic t : created) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                partitions.add(new TopicPartition(t.name(), p));
             }
         }
         PartitionLeaders.await(admin, partitions, Duration.ofSeconds(30));
