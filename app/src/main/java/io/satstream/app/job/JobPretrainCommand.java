@@ -93,8 +93,8 @@ public final class JobPretrainCommand implements Callable<Integer> {
         Path work = workDir.ensure();
         ModelStore store = ModelStore.open(workDir.ensure("models"));
         Path checkpoints = workDir.ensure("pretrain-checkpoints").resolve(pretraining.objective());
-        String group = PretrainJob.JOB_NAME + "-" + JobSegmentCommand.kafkaIdentity(work).substring(
-                JobSegmentCommand.kafkaIdentity(work).lastIndexOf('-') + 1);
+        String identity = JobSegmentCommand.kafkaIdentity(work);
+        String group = PretrainJob.JOB_NAME + "-" + identity.substring(identity.lastIndexOf('-') + 1);
         try (ShutdownSignal stop = ShutdownSignal.install("job-pretrain", Duration.ofSeconds(30));
                 ConsoleProgress progress = ConsoleProgress.forConsole(out);
                 EmbeddedFlink cluster = EmbeddedFlink.start(Ports.preferredOrFree(uiPort, "--ui-port",

@@ -115,7 +115,15 @@ public final class PretextTrainer implements AutoCloseable {
      * step count. The objective must be the one that wrote it.
      */
     public static PretextTrainer resume(TrainingEngine engine, PretextObjective objective, Path dir) {
-        TrainingCheckpoint cp = TrainingCheckpoint.readLatest(dir);
+        return resume(engine, objective, TrainingCheckpoint.readLatest(dir), dir);
+    }
+
+    /**
+     * A trainer that continues {@code cp}, already read from {@code dir} (named in errors); the objective must be
+     * the one that wrote it.
+     */
+    public static PretextTrainer resume(TrainingEngine engine, PretextObjective objective, TrainingCheckpoint cp,
+            Path dir) {
         if (!cp.objective().equals(objective.name())) {
             throw new IllegalArgumentException("the checkpoint in " + dir + " is of objective '" + cp.objective()
                     + "', not '" + objective.name() + "'");

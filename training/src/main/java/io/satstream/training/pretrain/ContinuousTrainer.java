@@ -129,8 +129,9 @@ public final class ContinuousTrainer implements AutoCloseable {
                 .orElse(options.baseChannels());
         this.servingNet = new SegmentationNet.Config(spec.channels(), classNames.size(), base);
         if (TrainingCheckpoint.exists(checkpointDir)) {
-            pretext = PretextTrainer.resume(engine, objective, checkpointDir);
-            Map<String, Object> extra = TrainingCheckpoint.readLatest(checkpointDir).extra();
+            TrainingCheckpoint latest = TrainingCheckpoint.readLatest(checkpointDir);
+            pretext = PretextTrainer.resume(engine, objective, latest, checkpointDir);
+            Map<String, Object> extra = latest.extra();
             candidates = ((Number) extra.getOrDefault("candidates", 0)).intValue();
             promotions = ((Number) extra.getOrDefault("promotions", 0)).intValue();
             LOG.info("pretraining ({}) resumes from its checkpoint at step {}", objective.name(), pretext.steps());
